@@ -1,0 +1,102 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// The language bar every Wren module is built with: Swift 6 mode (complete
+/// concurrency checking), plus the upcoming features the style guide asks for.
+let strictSettings: [SwiftSetting] = [
+  .swiftLanguageMode(.v6),
+  .enableUpcomingFeature("ExistentialAny"),
+  .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+  name: "Wren",
+  platforms: [.macOS(.v15)],
+  products: [
+    .library(name: "Wren", targets: ["Wren"]),
+    .library(name: "Model", targets: ["Model"]),
+    .library(name: "QueryBuilder", targets: ["QueryBuilder"]),
+    .library(name: "PGBackend", targets: ["PGBackend"]),
+    .library(name: "SQLiteTestBackend", targets: ["SQLiteTestBackend"]),
+    .executable(name: "wren-demo", targets: ["wren-demo"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
+  ],
+  targets: [
+    .systemLibrary(
+      name: "CLibPQ",
+      pkgConfig: "libpq",
+      providers: [.apt(["libpq-dev"]), .brew(["libpq"])]
+    ),
+    .systemLibrary(
+      name: "CSQLite",
+      pkgConfig: "sqlite3",
+      providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]
+    ),
+    .target(
+      name: "Model",
+      swiftSettings: strictSettings
+    ),
+    .target(
+      name: "QueryBuilder",
+      dependencies: [
+        "Model",
+        .product(name: "Logging", package: "swift-log"),
+      ],
+      swiftSettings: strictSettings
+    ),
+    .target(
+      name: "PGBackend",
+      dependencies: [
+        "Model", "QueryBuilder", "CLibPQ",
+        .product(name: "Logging", package: "swift-log"),
+      ],
+      swiftSettings: strictSettings
+    ),
+    .target(
+      name: "SQLiteTestBackend",
+      dependencies: [
+        "Model", "QueryBuilder", "CSQLite",
+        .product(name: "Logging", package: "swift-log"),
+      ],
+      swiftSettings: strictSettings
+    ),
+    .target(
+      name: "Wren",
+      dependencies: ["Model", "QueryBuilder", "PGBackend", "SQLiteTestBackend"],
+      swiftSettings: strictSettings
+    ),
+    .executableTarget(
+      name: "wren-demo",
+      dependencies: [
+        "Wren",
+        .product(name: "Logging", package: "swift-log"),
+      ],
+      swiftSettings: strictSettings
+    ),
+    .testTarget(
+      name: "ModelTests",
+      dependencies: ["Model"],
+      swiftSettings: strictSettings
+    ),
+    .testTarget(
+      name: "QueryBuilderTests",
+      dependencies: ["QueryBuilder", "Model"],
+      swiftSettings: strictSettings
+    ),
+    .testTarget(
+      name: "PGBackendTests",
+      dependencies: [
+        "PGBackend", "QueryBuilder", "Model",
+        .product(name: "Logging", package: "swift-log"),
+      ],
+      swiftSettings: strictSettings
+    ),
+    .testTarget(
+      name: "SQLiteTestBackendTests",
+      dependencies: ["SQLiteTestBackend", "QueryBuilder", "Model"],
+      swiftSettings: strictSettings
+    ),
+  ]
+)

@@ -1,0 +1,214 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// The fixed-format date routine both backends share.
+///
+/// Dates are kept at microsecond precision, counted from Foundation's reference date
+/// (2001-01-01 UTC) so that a `Date` on the microsecond grid converts to an integer and
+/// back without a rounding step in between. Text is ISO-8601 in UTC with six fraction
+/// digits (`2026-01-01T00:00:00.000000Z`), which sorts correctly as text on SQLite.
+/// No Foundation formatter is involved: this is the hot path of every fetch on SQLite.
+public enum SQLTimestamp {
+  /// Microseconds from 1970-01-01 to 2001-01-01.
+  public static let unixEpochToReferenceMicroseconds: Int64 = 978_307_200_000_000
+  /// Microseconds from 2001-01-01 back to PostgreSQL's epoch, 2000-01-01 (negative).
+  public static let referenceToPostgresEpochMicroseconds: Int64 = -31_622_400_000_000
+
+  /// The date's distance from 2001-01-01 in whole microseconds (rounded to nearest),
+  /// or nil when the date is not finite or beyond ±290,000 years.
+  @inlinable
+  public static func microsecondsSinceReferenceDate(_ date: Date) -> Int64? {
+    let micros = (date.timeIntervalSinceReferenceDate * 1_000_000).rounded()
+    guard micros.isFinite, abs(micros) < 9.0e18 else { return nil }
+    return Int64(micros)
+  }
+
+  /// The date `micros` microseconds after 2001-01-01.
+  @inlinable
+  public static func date(microsecondsSinceReferenceDate micros: Int64) -> Date {
+    Date(timeIntervalSinceReferenceDate: Double(micros) / 1_000_000)
+  }
+
+  /// ISO-8601 text in UTC with microseconds, e.g. `2026-01-01T12:30:00.250000Z`.
+  /// Years outside 0000–9999 get an explicit sign and more digits (ISO-8601 expanded
+  /// years), so every representable date round-trips.
+  public static func format(_ date: Date) -> String {
+    guard let micros = microsecondsSinceReferenceDate(date) else { return "invalid-date" }
+    return format(microsecondsSinceUnixEpoch: micros &+ unixEpochToReferenceMicroseconds)
+  }
+
+  /// ISO-8601 text for a count of microseconds since 1970-01-01 UTC.
+  public static func format(microsecondsSinceUnixEpoch micros: Int64) -> String {
+    let (days, microOfDay) = floorDivide(micros, 86_400_000_000)
+    let (year, month, day) = civilDate(fromDaysSinceUnixEpoch: days)
+    let secondOfDay = microOfDay / 1_000_000
+    let fraction = microOfDay % 1_000_000
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(28)
+    if year < 0 || year > 9999 {
+      bytes.append(year < 0 ? UInt8(ascii: "-") : UInt8(ascii: "+"))
+      let digits = String(abs(year))
+      let padded = String(repeating: "0", count: max(0, 6 - digits.count)) + digits
+      bytes.append(contentsOf: padded.utf8)
+    } else {
+      appendDigits(&bytes, Int64(year), count: 4)
+    }
+    bytes.append(UInt8(ascii: "-"))
+    appendDigits(&bytes, Int64(month), count: 2)
+    bytes.append(UInt8(ascii: "-"))
+    appendDigits(&bytes, Int64(day), count: 2)
+    bytes.append(UInt8(ascii: "T"))
+    appendDigits(&bytes, secondOfDay / 3600, count: 2)
+    bytes.append(UInt8(ascii: ":"))
+    appendDigits(&bytes, secondOfDay / 60 % 60, count: 2)
+    bytes.append(UInt8(ascii: ":"))
+    appendDigits(&bytes, secondOfDay % 60, count: 2)
+    bytes.append(UInt8(ascii: "."))
+    appendDigits(&bytes, fraction, count: 6)
+    bytes.append(UInt8(ascii: "Z"))
+    return String(decoding: bytes, as: UTF8.self)
+  }
+
+  /// Parses ISO-8601 / SQL timestamp text: `YYYY-MM-DD`, optionally followed by `T` or
+  /// a space and `HH:MM[:SS[.ffffff]]`, optionally followed by `Z` or `±HH[:MM]`. Text
+  /// without a zone is taken as UTC. Returns nil for anything else (including more than
+  /// microsecond precision, which would otherwise be silently rounded).
+  public static func parse(_ text: some StringProtocol) -> Date? {
+    guard let micros = parseMicrosecondsSinceUnixEpoch(text) else { return nil }
+    return date(microsecondsSinceReferenceDate: micros &- unixEpochToReferenceMicroseconds)
+  }
+
+  /// Like ``parse(_:)`` but returns microseconds since 1970-01-01 UTC.
+  public static func parseMicrosecondsSinceUnixEpoch(_ text: some StringProtocol) -> Int64? {
+    var scanner = DigitScanner(Array(text.utf8))
+    var sign: Int64 = 1
+    if scanner.eat(UInt8(ascii: "+")) {
+    } else if scanner.eat(UInt8(ascii: "-")) { sign = -1 }
+    guard let yearDigits = scanner.digits(minCount: 4, maxCount: 9) else { return nil }
+    let year = sign * yearDigits.value
+    guard scanner.eat(UInt8(ascii: "-")), let month = scanner.digits(exactly: 2),
+          scanner.eat(UInt8(ascii: "-")), let day = scanner.digits(exactly: 2),
+          (1...12).contains(month), (1...daysInMonth(year: year, month: month)).contains(day)
+    else { return nil }
+    var micros = daysSinceUnixEpoch(year: year, month: month, day: day) * 86_400_000_000
+    if scanner.eat(UInt8(ascii: "T")) || scanner.eat(UInt8(ascii: " ")) {
+      guard let hour = scanner.digits(exactly: 2), hour < 24,
+            scanner.eat(UInt8(ascii: ":")), let minute = scanner.digits(exactly: 2), minute < 60
+      else { return nil }
+      var second: Int64 = 0
+      var fraction: Int64 = 0
+      if scanner.eat(UInt8(ascii: ":")) {
+        guard let s = scanner.digits(exactly: 2), s < 60 else { return nil }
+        second = s
+        if scanner.eat(UInt8(ascii: ".")) {
+          guard let f = scanner.digits(minCount: 1, maxCount: 6) else { return nil }
+          fraction = f.value
+          for _ in f.count..<6 { fraction *= 10 }
+          if scanner.peekDigit { return nil }  // finer than microseconds
+        }
+      }
+      micros += ((hour * 60 + minute) * 60 + second) * 1_000_000 + fraction
+      if scanner.eat(UInt8(ascii: "Z")) {
+      } else if let offsetSign = scanner.eatSign() {
+        guard let oh = scanner.digits(exactly: 2), oh <= 15 else { return nil }
+        var om: Int64 = 0
+        if scanner.eat(UInt8(ascii: ":")) || scanner.peekDigit {
+          guard let m = scanner.digits(exactly: 2), m < 60 else { return nil }
+          om = m
+        }
+        micros -= offsetSign * (oh * 60 + om) * 60_000_000
+      }
+    }
+    return scanner.atEnd ? micros : nil
+  }
+
+  // MARK: Calendar arithmetic (proleptic Gregorian, after H. Hinnant's algorithms)
+
+  static func floorDivide(_ a: Int64, _ b: Int64) -> (Int64, Int64) {
+    let q = a / b, r = a % b
+    return r < 0 ? (q - 1, r + b) : (q, r)
+  }
+
+  static func daysSinceUnixEpoch(year: Int64, month: Int64, day: Int64) -> Int64 {
+    let y = month <= 2 ? year - 1 : year
+    let era = floorDivide(y, 400).0
+    let yoe = y - era * 400
+    let mp = (month + 9) % 12
+    let doy = (153 * mp + 2) / 5 + day - 1
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+    return era * 146_097 + doe - 719_468
+  }
+
+  static func civilDate(fromDaysSinceUnixEpoch days: Int64) -> (Int64, Int64, Int64) {
+    let z = days + 719_468
+    let era = floorDivide(z, 146_097).0
+    let doe = z - era * 146_097
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+    let mp = (5 * doy + 2) / 153
+    let day = doy - (153 * mp + 2) / 5 + 1
+    let month = mp < 10 ? mp + 3 : mp - 9
+    return (yoe + era * 400 + (month <= 2 ? 1 : 0), month, day)
+  }
+
+  static func daysInMonth(year: Int64, month: Int64) -> Int64 {
+    switch month {
+    case 2:
+      let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+      return leap ? 29 : 28
+    case 4, 6, 9, 11: return 30
+    default: return 31
+    }
+  }
+
+  private static func appendDigits(_ bytes: inout [UInt8], _ value: Int64, count: Int) {
+    var divisor: Int64 = 1
+    for _ in 1..<count { divisor *= 10 }
+    var rest = value
+    while divisor > 0 {
+      bytes.append(UInt8(ascii: "0") + UInt8(rest / divisor))
+      rest %= divisor
+      divisor /= 10
+    }
+  }
+}
+
+/// A cursor over ASCII bytes for the timestamp parser.
+private struct DigitScanner {
+  let bytes: [UInt8]
+  var index = 0
+  init(_ bytes: [UInt8]) { self.bytes = bytes }
+
+  var atEnd: Bool { index == bytes.count }
+  var peekDigit: Bool { index < bytes.count && (48...57).contains(bytes[index]) }
+
+  mutating func eat(_ byte: UInt8) -> Bool {
+    guard index < bytes.count, bytes[index] == byte else { return false }
+    index += 1
+    return true
+  }
+
+  mutating func eatSign() -> Int64? {
+    if eat(UInt8(ascii: "+")) { return 1 }
+    if eat(UInt8(ascii: "-")) { return -1 }
+    return nil
+  }
+
+  mutating func digits(exactly count: Int) -> Int64? {
+    digits(minCount: count, maxCount: count)?.value
+  }
+
+  mutating func digits(minCount: Int, maxCount: Int) -> (value: Int64, count: Int)? {
+    var value: Int64 = 0
+    var count = 0
+    while count < maxCount, peekDigit {
+      value = value * 10 + Int64(bytes[index] - 48)
+      index += 1
+      count += 1
+    }
+    return count >= minCount ? (value, count) : nil
+  }
+}

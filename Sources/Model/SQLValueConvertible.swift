@@ -1,0 +1,72 @@
+/// A Swift type that converts to and from an ``SQLValue``.
+///
+/// Wren ships conformances for the integer and floating-point types, `Bool`, `String`,
+/// `Data`, `[UInt8]`, `Date`, `UUID`, `Decimal`, `Optional` and `RawRepresentable`
+/// enums (declare the conformance; the implementation comes from the raw value):
+///
+/// ```swift
+/// enum Status: String, SQLValueConvertible { case active, banned }
+/// ```
+public protocol SQLValueConvertible: Sendable {
+  /// The value as SQL.
+  var sqlValue: SQLValue { get }
+
+  /// Decodes a value read from a database.
+  /// - Throws: ``SQLValueConversionError`` when the value has another kind, is out
+  ///   of range for this type, or is NULL for a non-optional type.
+  init(sqlValue: SQLValue) throws
+}
+
+/// Why an ``SQLValue`` could not become the requested Swift type.
+///
+/// Carries kinds and type names only, never the value, so it is safe to log.
+public struct SQLValueConversionError: Error, Sendable, Hashable, CustomStringConvertible {
+  /// What went wrong.
+  public enum Reason: Sendable, Hashable {
+    /// The value is of another kind (text where an integer was expected, say).
+    case typeMismatch
+    /// The value is of the right kind but does not fit (an Int64 into an Int16).
+    case outOfRange
+    /// The value is NULL and the Swift type is not optional.
+    case unexpectedNull
+    /// The value is text that does not parse as the type (a malformed UUID, say).
+    case malformed
+  }
+
+  /// What went wrong.
+  public var reason: Reason
+  /// The Swift type that was asked for.
+  public var expectedType: String
+  /// The kind of value found (``SQLValue/kindName``).
+  public var valueKind: String
+
+  /// Makes an error for `value` failing to become `type`.
+  public init(_ reason: Reason, expected type: Any.Type, found value: SQLValue) {
+    self.reason = reason
+    self.expectedType = String(describing: type)
+    self.valueKind = value.kindName
+  }
+
+  /// A type mismatch, or `.unexpectedNull` when the value is NULL.
+  @inlinable
+  public static func mismatch(_ type: Any.Type, _ value: SQLValue) -> SQLValueConversionError {
+    SQLValueConversionError(value.isNull ? .unexpectedNull : .typeMismatch, expected: type, found: value)
+  }
+
+  /// A readable sentence without the value.
+  public var description: String {
+    switch reason {
+    case .typeMismatch: "cannot decode \(expectedType) from a \(valueKind) value"
+    case .outOfRange: "\(valueKind) value is out of range for \(expectedType)"
+    case .unexpectedNull: "NULL found where a non-optional \(expectedType) was expected"
+    case .malformed: "\(valueKind) value is not a valid \(expectedType)"
+    }
+  }
+}
+
+extension SQLValue: SQLValueConvertible {
+  /// The value itself.
+  public var sqlValue: SQLValue { self }
+  /// The value itself.
+  public init(sqlValue: SQLValue) { self = sqlValue }
+}

@@ -1,0 +1,160 @@
+import Model
+
+/// A piece of SQL whose interpolated values are bind parameters, never text.
+///
+/// ```swift
+/// let sql: SQL = "SELECT * FROM users WHERE name = \(name) AND age > \(age)"
+/// sql.render(.postgres).text   // SELECT * FROM users WHERE name = $1 AND age > $2
+/// let table: SQL = "TRUNCATE \(identifier: "users")"   // quoted: "users"
+/// let risky: SQL = "ORDER BY \(unsafeRaw: column)"     // raw text: loud on purpose
+/// ```
+///
+/// The tree keeps text, binds and identifiers apart; placeholders (`$1` / `?1`) are
+/// chosen only when the statement is rendered for a dialect.
+public struct SQL: Sendable, Hashable {
+  /// One piece of a statement.
+  public enum Segment: Sendable, Hashable {
+    /// SQL text, written by the programmer.
+    case text(String)
+    /// A value sent as a bind parameter.
+    case bind(SQLValue)
+    /// An identifier, quoted when rendered; several parts are joined with dots.
+    case identifier([String])
+  }
+
+  /// The pieces, in order.
+  public private(set) var segments: [Segment]
+
+  /// An empty statement.
+  public init() { segments = [] }
+
+  /// A statement made of `segments`.
+  public init(segments: [Segment]) { self.segments = segments }
+
+  /// SQL text taken as written (no binds). Prefer a literal or interpolation.
+  public init(unsafeRaw text: String) { segments = text.isEmpty ? [] : [.text(text)] }
+
+  /// Whether nothing has been written.
+  public var isEmpty: Bool { segments.isEmpty }
+
+  /// The bind values in order.
+  public var binds: [SQLValue] {
+    segments.compactMap { if case .bind(let v) = $0 { v } else { nil } }
+  }
+
+  /// Appends `other`.
+  public mutating func append(_ other: SQL) { segments.append(contentsOf: other.segments) }
+
+  /// Appends programmer-written SQL text.
+  public mutating func append(unsafeRaw text: String) {
+    if case .text(let last)? = segments.last {
+      segments[segments.count - 1] = .text(last + text)
+    } else if !text.isEmpty {
+      segments.append(.text(text))
+    }
+  }
+
+  /// Appends a bind parameter.
+  public mutating func append(bind value: SQLValue) { segments.append(.bind(value)) }
+
+  /// Appends a quoted identifier (`schema.table` parts as separate strings).
+  public mutating func append(identifier parts: String...) { segments.append(.identifier(parts)) }
+
+  /// `self` followed by `other`.
+  public static func + (lhs: SQL, rhs: SQL) -> SQL {
+    var copy = lhs
+    copy.append(rhs)
+    return copy
+  }
+
+  /// The fragments joined with `separator` (text, not a bind).
+  public static func joined(_ fragments: [SQL], separator: String) -> SQL {
+    var result = SQL()
+    for (index, fragment) in fragments.enumerated() {
+      if index > 0 { result.append(unsafeRaw: separator) }
+      result.append(fragment)
+    }
+    return result
+  }
+
+  /// The statement's text for `dialect`, with placeholders numbered from 1, and its binds.
+  public func render(_ dialect: SQLDialect) -> RenderedSQL {
+    var text = ""
+    var binds: [SQLValue] = []
+    for segment in segments {
+      switch segment {
+      case .text(let t): text += t
+      case .bind(let v):
+        binds.append(v)
+        text += dialect.placeholder(binds.count)
+      case .identifier(let parts):
+        text += parts.map(dialect.quoteIdentifier).joined(separator: ".")
+      }
+    }
+    return RenderedSQL(text: text, binds: binds)
+  }
+}
+
+extension SQL: ExpressibleByStringInterpolation {
+  /// A literal without interpolations: SQL text as written.
+  public init(stringLiteral value: String) { self.init(unsafeRaw: value) }
+
+  /// A literal with interpolations: see ``Interpolation``.
+  public init(stringInterpolation: Interpolation) { segments = stringInterpolation.sql.segments }
+
+  /// Builds an ``SQL`` from a string literal: literal text stays text, each
+  /// interpolated value becomes a bind parameter.
+  public struct Interpolation: StringInterpolationProtocol {
+    @usableFromInline var sql = SQL()
+
+    /// Reserves room for the literal.
+    public init(literalCapacity: Int, interpolationCount: Int) {
+      sql.segments.reserveCapacity(interpolationCount * 2 + 1)
+    }
+
+    /// Literal text of the statement.
+    public mutating func appendLiteral(_ literal: String) { sql.append(unsafeRaw: literal) }
+
+    /// `\(value)`: a bind parameter.
+    @inlinable
+    public mutating func appendInterpolation<T: SQLValueConvertible>(_ value: T) {
+      sql.append(bind: value.sqlValue)
+    }
+
+    /// `\(identifier: "users")` or `\(identifier: "public", "users")`: quoted identifier.
+    public mutating func appendInterpolation(identifier parts: String...) {
+      sql.segments.append(.identifier(parts))
+    }
+
+    /// `\(fragment)`: another SQL fragment, its binds kept as binds.
+    public mutating func appendInterpolation(_ fragment: SQL) { sql.append(fragment) }
+
+    /// `\(unsafeRaw: text)`: text spliced into the statement as written. Never pass
+    /// user input here.
+    public mutating func appendInterpolation(unsafeRaw text: String) { sql.append(unsafeRaw: text) }
+  }
+}
+
+extension SQL: CustomStringConvertible {
+  /// The PostgreSQL rendering, binds as placeholders (values never appear).
+  public var description: String { render(.postgres).text }
+}
+
+/// A statement rendered for one dialect: text with placeholders, and the binds.
+public struct RenderedSQL: Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible {
+  /// The SQL text with `$n` / `?n` placeholders.
+  public var text: String
+  /// The values for the placeholders, in order.
+  public var binds: [SQLValue]
+
+  /// A rendered statement.
+  public init(text: String, binds: [SQLValue]) {
+    self.text = text
+    self.binds = binds
+  }
+
+  /// The text only: binds are never printed by default.
+  public var description: String { text }
+  /// The text and the binds.
+  public var debugDescription: String { text + "   binds: " + binds.description }
+}

@@ -1,0 +1,109 @@
+import Synchronization
+
+/// A first-come, first-served lock for async code: waiters suspend instead of
+/// blocking a thread, and the lock is handed to the oldest waiter on unlock.
+///
+/// Backends use it to serialise the statements of many tasks on one connection.
+/// The uncontended path takes no suspension at all.
+///
+/// ```swift
+/// let lock = AsyncLock()
+/// let rows = try await lock.withLock { try await runStatement() }
+/// ```
+public final class AsyncLock: Sendable {
+  private struct Waiter {
+    let id: UInt64
+    let continuation: UnsafeContinuation<Void, any Error>
+  }
+
+  private struct State {
+    var isLocked = false
+    var waiters: [Waiter] = []
+    var head = 0  // index of the oldest waiter still queued
+    var nextID: UInt64 = 0
+  }
+
+  private let state = Mutex(State())
+
+  /// An unlocked lock.
+  public init() {}
+
+  /// Whether the lock is held right now (a snapshot, for diagnostics and tests).
+  public var isLocked: Bool { state.withLock { $0.isLocked } }
+
+  /// Takes the lock, waiting in line behind earlier callers.
+  /// - Throws: `CancellationError` if the task is cancelled while waiting; the lock
+  ///   is then not held and the line is as if the caller had never joined it.
+  public func lock() async throws {
+    if state.withLock({ state in
+      if state.isLocked { return false }
+      state.isLocked = true
+      return true
+    }) { return }
+    let id = state.withLock { state in
+      state.nextID += 1
+      return state.nextID
+    }
+    try await withTaskCancellationHandler {
+      try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<Void, any Error>) in
+        let acquired: Bool? = state.withLock { state in
+          if !state.isLocked {
+            state.isLocked = true
+            return true
+          }
+          if Task.isCancelled { return nil }
+          state.waiters.append(Waiter(id: id, continuation: continuation))
+          return false
+        }
+        switch acquired {
+        case true?: continuation.resume()
+        case nil: continuation.resume(throwing: CancellationError())
+        case false?: break
+        }
+      }
+    } onCancel: {
+      let removed: Waiter? = state.withLock { state in
+        guard let index = state.waiters[state.head...].firstIndex(where: { $0.id == id }) else { return nil }
+        return state.waiters.remove(at: index)
+      }
+      removed?.continuation.resume(throwing: CancellationError())
+    }
+  }
+
+  /// Takes the lock without observing cancellation: for cleanup paths that must run.
+  public func lockIgnoringCancellation() async {
+    // A detached-from-cancellation wait: cancellation of the caller is not seen by
+    // an unstructured task, and awaiting its value does not propagate it.
+    await Task { [self] in try? await self.lock() }.value
+  }
+
+  /// Releases the lock, handing it straight to the oldest waiter if there is one.
+  public func unlock() {
+    let next: Waiter? = state.withLock { state in
+      precondition(state.isLocked, "AsyncLock.unlock() called while unlocked")
+      guard state.head < state.waiters.count else {
+        state.isLocked = false
+        return nil
+      }
+      let waiter = state.waiters[state.head]
+      state.head += 1
+      if state.head == state.waiters.count {
+        state.waiters.removeAll(keepingCapacity: true)
+        state.head = 0
+      } else if state.head > 64, state.head * 2 > state.waiters.count {
+        state.waiters.removeFirst(state.head)
+        state.head = 0
+      }
+      return waiter  // lock stays held: ownership passes to the waiter
+    }
+    next?.continuation.resume()
+  }
+
+  /// Runs `body` holding the lock, and releases it however `body` ends.
+  /// - Throws: `CancellationError` while waiting, or what `body` throws.
+  public func withLock<T>(_ body: () async throws -> T) async throws -> T {
+    try await lock()
+    defer { unlock() }
+    return try await body()
+  }
+}
