@@ -14,7 +14,8 @@ import Foundation
 public enum SQLTimestamp {
   /// Microseconds from 1970-01-01 to 2001-01-01.
   public static let unixEpochToReferenceMicroseconds: Int64 = 978_307_200_000_000
-  /// Microseconds from 2001-01-01 back to PostgreSQL's epoch, 2000-01-01 (negative).
+  /// PostgreSQL's epoch (2000-01-01) in microseconds since 2001-01-01 (negative):
+  /// `sinceReference = sincePostgresEpoch + referenceToPostgresEpochMicroseconds`.
   public static let referenceToPostgresEpochMicroseconds: Int64 = -31_622_400_000_000
 
   /// The date's distance from 2001-01-01 in whole microseconds (rounded to nearest),

@@ -121,6 +121,13 @@ extension SQL: ExpressibleByStringInterpolation {
       sql.append(bind: value.sqlValue)
     }
 
+    /// `\(optional)`: a bind parameter, NULL for nil. (A separate overload so that
+    /// interpolating an Optional is not mistaken for printing one.)
+    @inlinable
+    public mutating func appendInterpolation<T: SQLValueConvertible>(_ value: T?) {
+      sql.append(bind: value.sqlValue)
+    }
+
     /// `\(identifier: "users")` or `\(identifier: "public", "users")`: quoted identifier.
     public mutating func appendInterpolation(identifier parts: String...) {
       sql.segments.append(.identifier(parts))

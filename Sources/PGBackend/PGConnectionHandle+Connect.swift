@@ -1,0 +1,99 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import CLibPQ
+import Logging
+import QueryBuilder
+import Synchronization
+
+extension PGConnectionHandle {
+  /// Opens a connection without blocking a thread: `PQconnectStartParams`, then
+  /// `PQconnectPoll` driven by socket readiness.
+  /// - Throws: ``DatabaseError`` (`.connectionFailure`, `.tooManyConnections`,
+  ///   `.invalidAuthorization`, `.invalidCatalogName`), or `CancellationError`.
+  static func connect(_ connectionString: String, options: PostgresConnectionOptions) async throws -> PGConnectionHandle {
+    guard !connectionString.utf8.contains(0) else {
+      throw MisuseError("the connection string contains a NUL byte")
+    }
+    let parameters = options.libpqParameters(connectionString: connectionString)
+    let keywords = parameters.map { strdup($0.0) }
+    let values = parameters.map { strdup($0.1) }
+    defer {
+      keywords.forEach { free($0) }
+      values.forEach { free($0) }
+    }
+    let started: OpaquePointer? = (keywords.map { UnsafePointer($0) } + [nil]).withUnsafeBufferPointer { kw in
+      (values.map { UnsafePointer($0) } + [nil]).withUnsafeBufferPointer { vals in
+        PQconnectStartParams(kw.baseAddress, vals.baseAddress, 1)
+      }
+    }
+    guard let conn = started else {
+      throw DatabaseError(code: .insufficientResources, message: "libpq could not allocate a connection", isConnectionFatal: true)
+    }
+    do {
+      try await poll(conn, timeout: options.connectTimeout)
+    } catch {
+      PQfinish(conn)
+      throw error
+    }
+    guard PQsetnonblocking(conn, 1) == 0 else {
+      let error = connectError(conn)
+      PQfinish(conn)
+      throw error
+    }
+    return PGConnectionHandle(conn: conn, cacheCapacity: options.statementCacheCapacity, logger: options.logging.logger)
+  }
+
+  private static func poll(_ conn: OpaquePointer, timeout: Duration?) async throws {
+    if PQstatus(conn) == CONNECTION_BAD { throw connectError(conn) }
+    let deadline = timeout.map { ContinuousClock.now + $0 }
+    let currentSocket = Mutex<Int32>(-1)
+    try await withTaskCancellationHandler {
+      var status = PGRES_POLLING_WRITING
+      while true {
+        if Task.isCancelled { throw CancellationError() }
+        let interest: SocketReactor.Interest
+        switch status {
+        case PGRES_POLLING_OK: return
+        case PGRES_POLLING_FAILED: throw connectError(conn)
+        case PGRES_POLLING_READING: interest = .read
+        default: interest = .write
+        }
+        let fd = PQsocket(conn)
+        guard fd >= 0 else { throw connectError(conn) }
+        currentSocket.withLock { $0 = fd }
+        if Task.isCancelled { throw CancellationError() }
+        if await SocketReactor.shared.wait(fd: fd, for: interest, deadline: deadline) == .timedOut {
+          throw DatabaseError(code: .connectionFailure,
+                              message: "timed out after \(timeout ?? .zero) connecting to the server",
+                              isConnectionFatal: true)
+        }
+        status = PQconnectPoll(conn)
+      }
+    } onCancel: {
+      // Wakes the wait; the loop then sees the cancellation.
+      let fd = currentSocket.withLock { $0 }
+      if fd >= 0 { _ = shutdown(fd, Int32(SHUT_RDWR)) }
+    }
+  }
+
+  /// Maps a failed connection attempt. libpq reports no SQLSTATE for these, so the
+  /// server's (C-locale) message decides the code.
+  static func connectError(_ conn: OpaquePointer) -> DatabaseError {
+    let message = PQerrorMessage(conn).map { String(cString: $0).trimmingTrailingNewlines } ?? "connection failed"
+    let code: DatabaseError.Code
+    if message.contains("too many clients") || message.contains("remaining connection slots") {
+      code = .tooManyConnections
+    } else if message.contains("authentication failed") || message.contains("no pg_hba.conf entry")
+                || message.contains("no password supplied") || (message.contains("role \"") && message.contains("does not exist")) {
+      code = .invalidAuthorization
+    } else if message.contains("database \"") && message.contains("does not exist") {
+      code = .invalidCatalogName
+    } else {
+      code = .connectionFailure
+    }
+    return DatabaseError(code: code, message: message, isConnectionFatal: true)
+  }
+}

@@ -1,0 +1,153 @@
+import CLibPQ
+import Model
+import QueryBuilder
+
+/// What one statement produced.
+struct PGStatementOutcome {
+  var rows: [Row] = []
+  var affectedRows = 0
+}
+
+extension PGConnectionHandle {
+  /// How a statement's results are wanted.
+  enum ResultMode {
+    /// Affected rows only: without binds the simple protocol runs it (several
+    /// statements allowed).
+    case execute
+    /// Rows: always the extended protocol, prepared and described first.
+    case rows
+  }
+
+  /// Runs one statement to completion: cancellable by the task, bounded by
+  /// `timeout` (the server cancels it), always leaving the connection idle or broken.
+  /// - Throws: ``DatabaseError``, ``MisuseError`` or `CancellationError`.
+  func run(_ sql: RenderedSQL, mode: ResultMode, timeout: Duration?) async throws -> PGStatementOutcome {
+    if Task.isCancelled { throw CancellationError() }
+    canceller.begin()
+    var clock = StatementClock(timeout: timeout)
+    let result: Result<PGStatementOutcome, any Error>
+    do {
+      let outcome = try await withTaskCancellationHandler {
+        if Task.isCancelled { canceller.cancel(.taskCancelled) }
+        return try await runWithRetry(sql, mode: mode, clock: &clock)
+      } onCancel: {
+        canceller.cancel(.taskCancelled)
+      }
+      result = .success(outcome)
+    } catch {
+      result = .failure(error)
+    }
+    let reason = await canceller.end()
+    switch result {
+    case .success(let outcome): return outcome
+    case .failure(let error as DatabaseError) where error.code == .queryCanceled:
+      switch reason {
+      case .taskCancelled?: throw CancellationError()
+      case .timeout(let limit)?:
+        var timedOut = error
+        timedOut.message = "statement timed out after \(limit) and was canceled on the server"
+        throw timedOut
+      case nil: throw error
+      }
+    case .failure(let error): throw error
+    }
+  }
+
+  /// Runs the statement; when a cached prepared statement has vanished or its plan
+  /// went stale (schema change, `DISCARD ALL`), prepares it again and retries once,
+  /// outside a transaction where nothing was changed by the failed attempt.
+  private func runWithRetry(_ sql: RenderedSQL, mode: ResultMode, clock: inout StatementClock) async throws -> PGStatementOutcome {
+    do {
+      return try await runOnce(sql, mode: mode, clock: &clock)
+    } catch let error as DatabaseError where error.isStalePreparedStatement {
+      cache.remove(sql.text)
+      guard transactionStatus == PQTRANS_IDLE, !Task.isCancelled else { throw error }
+      return try await runOnce(sql, mode: mode, clock: &clock)
+    }
+  }
+
+  private func runOnce(_ sql: RenderedSQL, mode: ResultMode, clock: inout StatementClock) async throws -> PGStatementOutcome {
+    if mode == .execute && sql.binds.isEmpty {
+      guard PQsendQuery(conn, sql.text) == 1 else { throw connectionLost(sql) }
+      try await flush(&clock, sql: sql)
+      return try outcome(of: try await collectResults(&clock, sql: sql), statement: nil, sql: sql)
+    }
+    let statement = try await prepared(sql, clock: &clock)
+    let parameters = try PostgresParameters(sql.binds, types: statement.parameterTypes, sql: sql)
+    let sent = parameters.withCArrays { values, lengths, formats in
+      PQsendQueryPrepared(conn, statement.name, Int32(sql.binds.count), values, lengths, formats,
+                          statement.resultFormat)
+    }
+    guard sent == 1 else { throw connectionLost(sql) }
+    try await flush(&clock, sql: sql)
+    return try outcome(of: try await collectResults(&clock, sql: sql), statement: statement, sql: sql)
+  }
+
+  /// The prepared statement for `sql`: from the cache, or prepared and described now.
+  func prepared(_ sql: RenderedSQL, clock: inout StatementClock) async throws -> PreparedStatement {
+    if let cached = cache.lookup(sql.text) { return cached }
+    try await deallocateEvicted(&clock)
+    let name = cache.nextName()
+    guard PQsendPrepare(conn, name, sql.text, 0, nil) == 1 else { throw connectionLost(sql) }
+    try await flush(&clock, sql: sql)
+    _ = try outcome(of: try await collectResults(&clock, sql: sql), statement: nil, sql: sql)
+    if Task.isCancelled { throw CancellationError() }
+
+    guard PQsendDescribePrepared(conn, name) == 1 else { throw connectionLost(sql) }
+    try await flush(&clock, sql: sql)
+    let described = try await collectResults(&clock, sql: sql)
+    if let failed = described.first(where: \.isError) { throw failed.databaseError(sql: sql) }
+    guard let description = described.first else {
+      throw DatabaseError(code: .internalError, message: "the server sent no statement description", sql: sql.text)
+    }
+    let parameterTypes = (0..<PQnparams(description.pointer)).map {
+      PostgresType(oid: PQparamtype(description.pointer, $0))
+    }
+    let (columns, columnTypes) = description.describeColumns()
+    let statement = PreparedStatement(
+      name: name, parameterTypes: parameterTypes, columns: columns, columnTypes: columnTypes,
+      resultFormat: columnTypes.allSatisfy(\.hasBinaryDecoder) ? 1 : 0)
+    if let evicted = cache.insert(statement, for: sql.text) { pendingDeallocations.append(evicted) }
+    return statement
+  }
+
+  private func deallocateEvicted(_ clock: inout StatementClock) async throws {
+    guard !pendingDeallocations.isEmpty else { return }
+    let text = pendingDeallocations.map { "DEALLOCATE \($0)" }.joined(separator: "; ")
+    pendingDeallocations.removeAll()
+    guard PQsendQuery(conn, text) == 1 else { throw connectionLost(nil) }
+    try await flush(&clock, sql: nil)
+    _ = try await collectResults(&clock, sql: nil)  // errors (already gone) do not matter
+  }
+
+  /// Rows and counts from a command's results; the first error result is thrown.
+  func outcome(of results: [PGResult], statement: PreparedStatement?, sql: RenderedSQL) throws -> PGStatementOutcome {
+    if let failed = results.first(where: \.isError) { throw failed.databaseError(sql: sql) }
+    var outcome = PGStatementOutcome()
+    for result in results {
+      switch result.status {
+      case PGRES_TUPLES_OK, PGRES_SINGLE_TUPLE:
+        if let statement {
+          outcome.rows += result.rows(columns: statement.columns, types: statement.columnTypes)
+        } else {
+          let (columns, types) = result.describeColumns()
+          outcome.rows += result.rows(columns: columns, types: types)
+        }
+        outcome.affectedRows += result.affectedRows
+      case PGRES_COMMAND_OK:
+        outcome.affectedRows += result.affectedRows
+      default:
+        break
+      }
+    }
+    return outcome
+  }
+}
+
+extension DatabaseError {
+  /// A cached statement that no longer exists on the server (26000) or whose plan
+  /// no longer matches the schema (0A000 "cached plan must not change result type").
+  var isStalePreparedStatement: Bool {
+    sqlState == "26000" || (sqlState == "0A000" && message.contains("cached plan"))
+  }
+}

@@ -1,0 +1,174 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import CLibPQ
+import Logging
+import Model
+import QueryBuilder
+
+/// Owns one libpq connection (`PGconn`) in non-blocking mode and runs its I/O.
+///
+/// `@unchecked Sendable`: libpq connections are not thread-safe, and this class is
+/// only used while the owning ``PostgresConnection``'s `AsyncLock` is held, which
+/// serialises every access. The one exception, cancelling, goes through
+/// ``PostgresCanceller``, whose `PGcancel` object libpq makes safe to use from any
+/// thread.
+final class PGConnectionHandle: @unchecked Sendable {
+  let conn: OpaquePointer
+  let canceller: PostgresCanceller
+  var cache: PostgresStatementCache
+  /// Statements evicted from the cache, deallocated before the next prepare.
+  var pendingDeallocations: [String] = []
+  private let noticeSink: Unmanaged<NoticeSink>
+  private let reactor = SocketReactor.shared
+
+  init(conn: OpaquePointer, cacheCapacity: Int, logger: Logger) {
+    self.conn = conn
+    self.canceller = PostgresCanceller(connection: conn)
+    self.cache = PostgresStatementCache(capacity: cacheCapacity)
+    self.noticeSink = Unmanaged.passRetained(NoticeSink(logger: logger))
+    PQsetNoticeProcessor(conn, { context, message in
+      guard let context, let message else { return }
+      let sink = Unmanaged<NoticeSink>.fromOpaque(context).takeUnretainedValue()
+      sink.logger.notice("\(String(cString: message).trimmingTrailingNewlines)")
+    }, noticeSink.toOpaque())
+  }
+
+  deinit {
+    PQfinish(conn)
+    noticeSink.release()
+  }
+
+  /// Whether libpq considers the connection dead.
+  var isBroken: Bool { PQstatus(conn) == CONNECTION_BAD }
+
+  /// libpq's last error message for this connection.
+  var errorMessage: String {
+    PQerrorMessage(conn).map { String(cString: $0).trimmingTrailingNewlines } ?? "unknown libpq error"
+  }
+
+  /// Whether a transaction is open (or failed and not yet ended).
+  var transactionStatus: PGTransactionStatusType { PQtransactionStatus(conn) }
+
+  /// The server process serving this connection.
+  var backendPID: Int32 { PQbackendPID(conn) }
+
+  /// Shuts the socket down so that any wait on it ends and the connection reads as
+  /// lost; used when a statement cannot be cancelled in time.
+  func abortSocket() {
+    let fd = PQsocket(conn)
+    if fd >= 0 { _ = shutdown(fd, Int32(SHUT_RDWR)) }
+  }
+
+  /// A connection-failure error from libpq's message.
+  func connectionLost(_ sql: RenderedSQL?) -> DatabaseError {
+    DatabaseError(code: .connectionFailure, message: errorMessage, sql: sql?.text, binds: sql?.binds ?? [],
+                  isConnectionFatal: true)
+  }
+
+  // MARK: Waiting on the socket
+
+  /// Sends everything libpq has buffered.
+  func flush(_ clock: inout StatementClock, sql: RenderedSQL?) async throws {
+    while true {
+      let status = PQflush(conn)
+      if status == 0 { return }
+      if status < 0 { throw connectionLost(sql) }
+      try await wait(for: .readWrite, clock: &clock, sql: sql)
+      // libpq asks that input be consumed while waiting to write, so that the
+      // server can never block on a full output buffer of its own.
+      if PQconsumeInput(conn) == 0 { throw connectionLost(sql) }
+    }
+  }
+
+  /// The next complete result, or nil when the command's results are all read.
+  func nextResult(_ clock: inout StatementClock, sql: RenderedSQL?) async throws -> PGResult? {
+    while PQisBusy(conn) != 0 {
+      try await wait(for: .read, clock: &clock, sql: sql)
+      if PQconsumeInput(conn) == 0 { throw connectionLost(sql) }
+    }
+    return PQgetResult(conn).map(PGResult.init)
+  }
+
+  /// Every result of the command in flight, up to libpq's terminating NULL. COPY
+  /// started through a plain statement is ended with a clear misuse error.
+  func collectResults(_ clock: inout StatementClock, sql: RenderedSQL?) async throws -> [PGResult] {
+    var results: [PGResult] = []
+    var copyMisuse = false
+    while let result = try await nextResult(&clock, sql: sql) {
+      switch result.status {
+      case PGRES_COPY_IN:
+        copyMisuse = true
+        _ = PQputCopyEnd(conn, "COPY FROM STDIN is not available through execute")
+        try await flush(&clock, sql: sql)
+      case PGRES_COPY_OUT:
+        copyMisuse = true
+        try await discardCopyOut(&clock, sql: sql)
+      case PGRES_COPY_BOTH:
+        abortSocket()
+        throw MisuseError("replication (COPY BOTH) is not supported; the connection was closed")
+      default:
+        results.append(result)
+      }
+    }
+    if copyMisuse {
+      throw MisuseError("COPY ... FROM STDIN / TO STDOUT cannot run through execute or fetch; the COPY was aborted and the connection is usable")
+    }
+    return results
+  }
+
+  private func discardCopyOut(_ clock: inout StatementClock, sql: RenderedSQL?) async throws {
+    while true {
+      var buffer: UnsafeMutablePointer<CChar>?
+      let length = PQgetCopyData(conn, &buffer, 1)
+      if let buffer { PQfreemem(buffer) }
+      if length == -1 { return }
+      if length == -2 { throw connectionLost(sql) }
+      if length == 0 {
+        try await wait(for: .read, clock: &clock, sql: sql)
+        if PQconsumeInput(conn) == 0 { throw connectionLost(sql) }
+      }
+    }
+  }
+
+  /// Waits for the socket; on the statement's deadline sends a cancel, and if the
+  /// server does not answer that within the grace period, gives the connection up.
+  private func wait(for interest: SocketReactor.Interest, clock: inout StatementClock, sql: RenderedSQL?) async throws {
+    let fd = PQsocket(conn)
+    guard fd >= 0 else { throw connectionLost(sql) }
+    guard await reactor.wait(fd: fd, for: interest, deadline: clock.deadline) == .timedOut else { return }
+    if let timeout = clock.timeout, !clock.cancelSent {
+      clock.cancelSent = true
+      clock.deadline = .now + StatementClock.cancelGrace
+      canceller.cancel(.timeout(timeout))
+    } else {
+      abortSocket()
+      throw DatabaseError(code: .connectionFailure,
+                          message: "the server did not answer a cancel request within \(StatementClock.cancelGrace); the connection was closed",
+                          sql: sql?.text, binds: sql?.binds ?? [], isConnectionFatal: true)
+    }
+  }
+}
+
+/// A statement's deadline, and whether its timeout has already sent a cancel.
+struct StatementClock {
+  /// How long the server gets to honour a cancel before the connection is dropped.
+  static let cancelGrace: Duration = .seconds(5)
+
+  let timeout: Duration?
+  var deadline: ContinuousClock.Instant?
+  var cancelSent = false
+
+  init(timeout: Duration?) {
+    self.timeout = timeout
+    self.deadline = timeout.map { .now + $0 }
+  }
+}
+
+/// Where server notices (`RAISE NOTICE`, warnings) go instead of stderr.
+final class NoticeSink {
+  let logger: Logger
+  init(logger: Logger) { self.logger = logger }
+}

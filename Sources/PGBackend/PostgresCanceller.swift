@@ -1,0 +1,96 @@
+import CLibPQ
+import Synchronization
+
+/// Sends cancel requests for one connection's running statement with `PQcancel`,
+/// which opens a connection of its own and blocks, so it runs on a background thread.
+///
+/// A cancel is only sent while a statement is in flight, and the connection waits
+/// for the request to finish before its next statement: PostgreSQL ignores a cancel
+/// that arrives while the session is idle, so a late cancel can never hit the next
+/// statement. See https://www.postgresql.org/docs/current/libpq-cancel.html.
+final class PostgresCanceller: Sendable {
+  /// Why a cancel was sent; it decides the error the caller sees.
+  enum Reason: Sendable {
+    case taskCancelled
+    case timeout(Duration)
+  }
+
+  private struct State {
+    var inFlight = false
+    var reason: Reason?
+    var requestFinished = true
+    var waiter: UnsafeContinuation<Void, Never>?
+  }
+
+  /// `PGcancel` is immutable after `PQgetCancel` and `PQcancel` is thread-safe
+  /// on it, so it may be shared across threads.
+  private final class CancelObject: @unchecked Sendable {
+    let pointer: OpaquePointer
+    init(_ pointer: OpaquePointer) { self.pointer = pointer }
+    deinit { PQfreeCancel(pointer) }
+  }
+
+  private let cancelObject: CancelObject?
+  private let state = Mutex(State())
+
+  init(connection: OpaquePointer) {
+    cancelObject = PQgetCancel(connection).map(CancelObject.init)
+  }
+
+  /// Marks the start of a statement that may be cancelled.
+  func begin() {
+    state.withLock { state in
+      state.inFlight = true
+      state.reason = nil
+    }
+  }
+
+  /// Sends a cancel for the statement in flight, if any and not already sent.
+  func cancel(_ reason: Reason) {
+    let send: Bool = state.withLock { state in
+      guard state.inFlight, state.reason == nil else { return false }
+      state.reason = reason
+      state.requestFinished = false
+      return true
+    }
+    guard send else { return }
+    let object = cancelObject
+    let started = BackgroundThread.start { [self] in
+      if let object {
+        var message = [CChar](repeating: 0, count: 256)
+        _ = PQcancel(object.pointer, &message, Int32(message.count))
+      }
+      finishRequest()
+    }
+    if !started { finishRequest() }
+  }
+
+  /// Marks the end of the statement; waits for a cancel request still being sent.
+  /// - Returns: why the statement was cancelled, if it was.
+  func end() async -> Reason? {
+    let (reason, mustWait) = state.withLock { state in
+      state.inFlight = false
+      return (state.reason, !state.requestFinished)
+    }
+    if mustWait {
+      await withUnsafeContinuation { (continuation: UnsafeContinuation<Void, Never>) in
+        let resumeNow = state.withLock { state in
+          if state.requestFinished { return true }
+          state.waiter = continuation
+          return false
+        }
+        if resumeNow { continuation.resume() }
+      }
+    }
+    return reason
+  }
+
+  private func finishRequest() {
+    let waiter: UnsafeContinuation<Void, Never>? = state.withLock { state in
+      state.requestFinished = true
+      defer { state.waiter = nil }
+      return state.waiter
+    }
+    waiter?.resume()
+  }
+}

@@ -1,0 +1,227 @@
+import CLibPQ
+import Logging
+import Model
+import QueryBuilder
+import Synchronization
+
+/// One PostgreSQL connection on libpq, non-blocking from connect to close.
+///
+/// ```swift
+/// let conn = try await PostgresConnection.connect("postgres://app@localhost:5432/app")
+/// let rows = try await conn.fetchAll("SELECT id, name FROM users WHERE age > \(18)")
+/// try await conn.execute("UPDATE users SET age = age + 1 WHERE id = \(id)", timeout: .seconds(2))
+/// await conn.close()
+/// ```
+///
+/// Statements from many tasks are serialised, never interleaved. Waiting for the
+/// server never parks a thread of Swift's cooperative pool. Cancelling the task
+/// cancels the running statement on the server (`PQcancel`) and the connection stays
+/// usable; a connection the server killed reports `.connectionFailure` once, is then
+/// closed, and later calls fail at once.
+public final class PostgresConnection: Database, Sendable {
+  private struct State {
+    var handle: PGConnectionHandle?
+    var closedReason: String?
+    var inTransaction = false
+  }
+
+  /// Always `.postgres`.
+  public let dialect: SQLDialect = .postgres
+  /// The options the connection was opened with.
+  public let options: PostgresConnectionOptions
+  /// The server process serving this connection (`pg_backend_pid()`).
+  public let backendPID: Int32
+
+  private let lock = AsyncLock()
+  private let state: Mutex<State>
+
+  private init(handle: PGConnectionHandle, options: PostgresConnectionOptions) {
+    self.options = options
+    self.backendPID = handle.backendPID
+    self.state = Mutex(State(handle: handle))
+  }
+
+  /// Opens a connection from a URL (`postgres://user@host:5432/db?sslmode=require`)
+  /// or a keyword string (`host=/var/run/postgresql dbname=app`).
+  /// - Throws: ``DatabaseError`` with `.connectionFailure`, `.tooManyConnections`,
+  ///   `.invalidAuthorization` or `.invalidCatalogName`; `CancellationError`.
+  public static func connect(_ connectionString: String,
+                             options: PostgresConnectionOptions = PostgresConnectionOptions()) async throws -> PostgresConnection {
+    let handle = try await PGConnectionHandle.connect(connectionString, options: options)
+    return PostgresConnection(handle: handle, options: options)
+  }
+
+  /// Whether the connection was closed, by ``close()`` or because it was lost.
+  public var isClosed: Bool { state.withLock { $0.handle == nil } }
+
+  /// Whether a transaction is open on this connection (as of the last statement).
+  public var isInTransaction: Bool { state.withLock { $0.inTransaction } }
+
+  /// Closes the connection after any statement in progress. Idempotent.
+  public func close() async {
+    await lock.lockIgnoringCancellation()
+    defer { lock.unlock() }
+    markClosed(reason: "the connection was closed by the application")
+  }
+
+  // MARK: Database
+
+  /// Runs a statement and returns the number of rows it changed. Without binds it
+  /// goes through the simple protocol, so several `;`-separated statements may run.
+  /// - Throws: ``DatabaseError``, ``MisuseError`` or `CancellationError`.
+  @discardableResult
+  public func execute(_ sql: SQL) async throws -> Int {
+    try await execute(sql, timeout: options.commandTimeout)
+  }
+
+  /// Like ``execute(_:)``, cancelled on the server after `timeout`.
+  @discardableResult
+  public func execute(_ sql: SQL, timeout: Duration?) async throws -> Int {
+    try await perform(sql, mode: .execute, timeout: timeout).affectedRows
+  }
+
+  /// Runs a query and returns all of its rows.
+  /// - Throws: ``DatabaseError``, ``MisuseError`` or `CancellationError`.
+  public func fetchAll(_ sql: SQL) async throws -> [Row] {
+    try await fetchAll(sql, timeout: options.commandTimeout)
+  }
+
+  /// Like ``fetchAll(_:)``, cancelled on the server after `timeout`.
+  public func fetchAll(_ sql: SQL, timeout: Duration?) async throws -> [Row] {
+    try await perform(sql, mode: .rows, timeout: timeout).rows
+  }
+
+  /// Runs a query and returns its first row.
+  /// - Throws: ``DatabaseError``, ``MisuseError`` or `CancellationError`.
+  public func fetchOne(_ sql: SQL) async throws -> Row? {
+    try await fetchOne(sql, timeout: options.commandTimeout)
+  }
+
+  /// Like ``fetchOne(_:)``, cancelled on the server after `timeout`.
+  public func fetchOne(_ sql: SQL, timeout: Duration?) async throws -> Row? {
+    try await perform(sql, mode: .rows, timeout: timeout).rows.first
+  }
+
+  /// The statement's rows, read lazily in single-row mode while the connection is
+  /// held; stopping early cancels the rest and leaves the connection usable.
+  public func stream(_ sql: SQL) -> RowSequence {
+    RowSequence { [self] in try await PostgresRowCursor.open(sql.render(.postgres), on: self, timeout: options.commandTimeout) }
+  }
+
+  // MARK: Server facts
+
+  /// The server's reported run-time parameters (`server_version`, `TimeZone`,
+  /// `DateStyle`, `integer_datetimes`, ...), as of now.
+  public var serverParameters: [String: String] {
+    get async throws {
+      try await withHandle { handle in
+        var parameters: [String: String] = [:]
+        for name in Self.reportedParameters {
+          if let value = PQparameterStatus(handle.conn, name) { parameters[name] = String(cString: value) }
+        }
+        return parameters
+      }
+    }
+  }
+
+  /// The session's time zone (`TimeZone`), as the server reports it.
+  public var serverTimeZone: String? {
+    get async throws { try await serverParameters["TimeZone"] }
+  }
+
+  /// The parameters PostgreSQL reports to clients (GUC_REPORT).
+  private static let reportedParameters = [
+    "application_name", "client_encoding", "DateStyle", "default_transaction_read_only",
+    "in_hot_standby", "integer_datetimes", "IntervalStyle", "is_superuser", "server_encoding",
+    "server_version", "session_authorization", "standard_conforming_strings", "TimeZone",
+  ]
+
+  // MARK: Running statements
+
+  private func perform(_ sql: SQL, mode: PGConnectionHandle.ResultMode, timeout: Duration?) async throws -> PGStatementOutcome {
+    let rendered = sql.render(.postgres)
+    try rendered.validate(for: .postgres)
+    let logging = options.logging
+    let started = logging.isEnabled ? ContinuousClock.now : nil
+    do {
+      let outcome = try await withHandle { handle in
+        try await handle.run(rendered, mode: mode, timeout: timeout)
+      }
+      if let started {
+        logging.logStatement(rendered, duration: .now - started,
+                             rows: mode == .rows ? outcome.rows.count : outcome.affectedRows)
+      }
+      return outcome
+    } catch {
+      if let started { logging.logStatement(rendered, duration: .now - started, rows: nil, error: error) }
+      throw error
+    }
+  }
+
+  /// Runs `body` with exclusive use of the libpq handle, and afterwards records the
+  /// transaction state, or closes the connection if libpq found it dead.
+  func withHandle<T>(_ body: (PGConnectionHandle) async throws -> T) async throws -> T {
+    let handle = try await acquireHandle()
+    do {
+      let value = try await body(handle)
+      releaseHandle(handle)
+      return value
+    } catch {
+      let broken = handle.isBroken
+      releaseHandle(handle)
+      if broken { throw lostError(from: error) }
+      throw error
+    }
+  }
+
+  /// Takes the connection for exclusive use (statements of other tasks wait).
+  /// - Throws: `CancellationError` while waiting; `.connectionFailure` if closed.
+  func acquireHandle() async throws -> PGConnectionHandle {
+    try await lock.lock()
+    guard let handle = state.withLock({ $0.handle }) else {
+      lock.unlock()
+      throw closedError()
+    }
+    return handle
+  }
+
+  /// Gives the connection back after ``acquireHandle()``, noting its transaction
+  /// state or closing it if libpq found it dead.
+  func releaseHandle(_ handle: PGConnectionHandle) {
+    afterStatement(handle)
+    lock.unlock()
+  }
+
+  /// The connection-failure error reported when the connection died under `error`.
+  func lostError(from error: any Error) -> any Error {
+    guard var failure = error as? DatabaseError else { return error }
+    failure.code = .connectionFailure
+    failure.isConnectionFatal = true
+    return failure
+  }
+
+  private func afterStatement(_ handle: PGConnectionHandle) {
+    if handle.isBroken {
+      markClosed(reason: "the connection was lost: \(handle.errorMessage)")
+      return
+    }
+    let status = handle.transactionStatus
+    state.withLock { $0.inTransaction = status == PQTRANS_INTRANS || status == PQTRANS_INERROR }
+  }
+
+  private func markClosed(reason: String) {
+    let handle: PGConnectionHandle? = state.withLock { state in
+      guard let handle = state.handle else { return nil }
+      state.handle = nil
+      state.closedReason = reason
+      state.inTransaction = false
+      return handle
+    }
+    _ = handle  // released here: PQfinish runs in its deinit
+  }
+
+  private func closedError() -> DatabaseError {
+    let reason = state.withLock { $0.closedReason } ?? "the connection is closed"
+    return DatabaseError(code: .connectionFailure, message: "the connection is closed (\(reason))", isConnectionFatal: true)
+  }
+}

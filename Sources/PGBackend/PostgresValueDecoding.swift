@@ -1,0 +1,167 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import Model
+
+/// Turns one cell of a PostgreSQL result into an ``SQLValue``, from the binary
+/// format (the fast path) or the text format (simple-protocol results and types
+/// without a binary decoder). See the `send`/`recv` functions in PostgreSQL's
+/// `src/backend/utils/adt` for the binary layouts.
+enum PostgresValueDecoding {
+  /// Decodes `length` bytes at `bytes` of a value of `type`.
+  @inline(__always)
+  static func decode(_ bytes: UnsafeRawPointer, length: Int, type: PostgresType, binary: Bool) -> SQLValue {
+    binary ? decodeBinary(bytes, length: length, type: type) : decodeText(bytes, length: length, type: type)
+  }
+
+  @inline(__always)
+  static func decodeBinary(_ bytes: UnsafeRawPointer, length: Int, type: PostgresType) -> SQLValue {
+    switch type {
+    case .int8 where length == 8: return .int(Int64(bigEndian: bytes.loadUnaligned(as: Int64.self)))
+    case .int4 where length == 4: return .int(Int64(Int32(bigEndian: bytes.loadUnaligned(as: Int32.self))))
+    case .int2 where length == 2: return .int(Int64(Int16(bigEndian: bytes.loadUnaligned(as: Int16.self))))
+    case .oid where length == 4: return .int(Int64(UInt32(bigEndian: bytes.loadUnaligned(as: UInt32.self))))
+    case .float8 where length == 8:
+      return .double(Double(bitPattern: UInt64(bigEndian: bytes.loadUnaligned(as: UInt64.self))))
+    case .float4 where length == 4:
+      return .double(Double(Float(bitPattern: UInt32(bigEndian: bytes.loadUnaligned(as: UInt32.self)))))
+    case .bool where length == 1: return .bool(bytes.load(as: UInt8.self) != 0)
+    case .text, .varchar, .bpchar, .name, .unknown, .json:
+      return .text(string(bytes, length))
+    case .char where length == 1:
+      return .text(String(decoding: CollectionOfOne(bytes.load(as: UInt8.self)), as: UTF8.self))
+    case .jsonb where length >= 1:  // version byte 1, then the JSON text
+      return .text(string(bytes + 1, length - 1))
+    case .bytea: return .bytes(Array(UnsafeRawBufferPointer(start: bytes, count: length)))
+    case .timestamptz where length == 8, .timestamp where length == 8:
+      let micros = Int64(bigEndian: bytes.loadUnaligned(as: Int64.self))
+      if micros == .max { return .text("infinity") }
+      if micros == .min { return .text("-infinity") }
+      return .timestamp(SQLTimestamp.date(
+        microsecondsSinceReferenceDate: micros &+ SQLTimestamp.referenceToPostgresEpochMicroseconds))
+    case .date where length == 4:
+      let days = Int64(Int32(bigEndian: bytes.loadUnaligned(as: Int32.self)))
+      if days == Int64(Int32.max) { return .text("infinity") }
+      if days == Int64(Int32.min) { return .text("-infinity") }
+      return .timestamp(SQLTimestamp.date(
+        microsecondsSinceReferenceDate: days * 86_400_000_000 + SQLTimestamp.referenceToPostgresEpochMicroseconds))
+    case .uuid where length == 16:
+      let b = UnsafeRawBufferPointer(start: bytes, count: 16)
+      return .uuid(UUID(uuid: (b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7],
+                               b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15])))
+    case .numeric:
+      return numericValue(binaryNumericText(bytes, length: length))
+    default:
+      return .bytes(Array(UnsafeRawBufferPointer(start: bytes, count: length)))
+    }
+  }
+
+  static func decodeText(_ bytes: UnsafeRawPointer, length: Int, type: PostgresType) -> SQLValue {
+    let text = string(bytes, length)
+    switch type {
+    case .int8, .int4, .int2, .oid:
+      if let value = Int64(text) { return .int(value) }
+    case .float8, .float4:
+      switch text {
+      case "NaN": return .double(.nan)
+      case "Infinity": return .double(.infinity)
+      case "-Infinity": return .double(-.infinity)
+      default: if let value = Double(text) { return .double(value) }
+      }
+    case .bool:
+      if text == "t" { return .bool(true) }
+      if text == "f" { return .bool(false) }
+    case .bytea:
+      if let decoded = hexBytea(text) { return .bytes(decoded) }
+    case .timestamptz, .timestamp, .date:
+      if let date = SQLTimestamp.parse(text) { return .timestamp(date) }
+    case .uuid:
+      if let uuid = UUID(uuidString: text) { return .uuid(uuid) }
+    case .numeric:
+      return numericValue(text)
+    default:
+      break
+    }
+    return .text(text)
+  }
+
+  @inline(__always)
+  static func string(_ bytes: UnsafeRawPointer, _ length: Int) -> String {
+    String(decoding: UnsafeRawBufferPointer(start: bytes, count: length), as: UTF8.self)
+  }
+
+  /// `.decimal` when `Decimal` holds the number exactly, else its text (NaN,
+  /// infinities, more than 38 significant digits), which decodes as String only.
+  static func numericValue(_ text: String) -> SQLValue {
+    if let decimal = try? ExactDecimal.parse(text, found: .text(text)) { return .decimal(decimal) }
+    return .text(text)
+  }
+
+  /// The text form of a binary `numeric`: int16 ndigits, int16 weight, uint16 sign,
+  /// uint16 dscale, then ndigits base-10000 digits.
+  static func binaryNumericText(_ bytes: UnsafeRawPointer, length: Int) -> String {
+    guard length >= 8 else { return "NaN" }
+    let ndigits = Int(Int16(bigEndian: bytes.loadUnaligned(as: Int16.self)))
+    let weight = Int(Int16(bigEndian: bytes.loadUnaligned(fromByteOffset: 2, as: Int16.self)))
+    let sign = UInt16(bigEndian: bytes.loadUnaligned(fromByteOffset: 4, as: UInt16.self))
+    let dscale = Int(UInt16(bigEndian: bytes.loadUnaligned(fromByteOffset: 6, as: UInt16.self)))
+    switch sign {
+    case 0xC000: return "NaN"
+    case 0xD000: return "Infinity"
+    case 0xF000: return "-Infinity"
+    default: break
+    }
+    guard length >= 8 + 2 * ndigits else { return "NaN" }
+    func digit(_ index: Int) -> Int {
+      guard index >= 0 && index < ndigits else { return 0 }
+      return Int(Int16(bigEndian: bytes.loadUnaligned(fromByteOffset: 8 + 2 * index, as: Int16.self)))
+    }
+    func padded(_ value: Int) -> String {
+      let s = String(value)
+      return String(repeating: "0", count: 4 - s.count) + s
+    }
+    var text = sign == 0x4000 ? "-" : ""
+    if weight < 0 {
+      text += "0"
+    } else {
+      text += String(digit(0))
+      if weight >= 1 { for index in 1...weight { text += padded(digit(index)) } }
+    }
+    if dscale > 0 {
+      var fraction = ""
+      var position = 1
+      while fraction.count < dscale {
+        fraction += padded(digit(weight + position))
+        position += 1
+      }
+      text += "." + fraction.prefix(dscale)
+    }
+    return text
+  }
+
+  static func hexBytea(_ text: String) -> [UInt8]? {
+    let utf8 = Array(text.utf8)
+    guard utf8.count >= 2, utf8[0] == UInt8(ascii: "\\"), utf8[1] == UInt8(ascii: "x"), utf8.count % 2 == 0 else {
+      return nil
+    }
+    func nibble(_ c: UInt8) -> UInt8? {
+      switch c {
+      case 48...57: c - 48
+      case 97...102: c - 87
+      case 65...70: c - 55
+      default: nil
+      }
+    }
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(utf8.count / 2 - 1)
+    var index = 2
+    while index < utf8.count {
+      guard let high = nibble(utf8[index]), let low = nibble(utf8[index + 1]) else { return nil }
+      bytes.append(high << 4 | low)
+      index += 2
+    }
+    return bytes
+  }
+}
