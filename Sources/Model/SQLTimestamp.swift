@@ -22,15 +22,25 @@ public enum SQLTimestamp {
   /// or nil when the date is not finite or beyond ±290,000 years.
   @inlinable
   public static func microsecondsSinceReferenceDate(_ date: Date) -> Int64? {
-    let micros = (date.timeIntervalSinceReferenceDate * 1_000_000).rounded()
-    guard micros.isFinite, abs(micros) < 9.0e18 else { return nil }
-    return Int64(micros)
+    let seconds = date.timeIntervalSinceReferenceDate
+    guard seconds.isFinite, abs(seconds) < 9.0e12 else { return nil }
+    // Whole seconds and the fraction are both exact; scaling only the fraction keeps
+    // the rounding error far below half a microsecond. `seconds * 1e6` rounds the
+    // whole product and is off by one for some dates ~135 years or more from 2001.
+    let whole = seconds.rounded(.down)
+    return Int64(whole) * 1_000_000 + Int64(((seconds - whole) * 1_000_000).rounded())
   }
 
   /// The date `micros` microseconds after 2001-01-01.
   @inlinable
   public static func date(microsecondsSinceReferenceDate micros: Int64) -> Date {
-    Date(timeIntervalSinceReferenceDate: Double(micros) / 1_000_000)
+    // Up to 2^53 µs, Double(micros) is exact and the division rounds once. Beyond,
+    // Double(micros) would round first; whole seconds plus the fraction does not.
+    if micros.magnitude <= 1 << 53 {
+      return Date(timeIntervalSinceReferenceDate: Double(micros) / 1_000_000)
+    }
+    let (seconds, fraction) = micros.quotientAndRemainder(dividingBy: 1_000_000)
+    return Date(timeIntervalSinceReferenceDate: Double(seconds) + Double(fraction) / 1_000_000)
   }
 
   /// ISO-8601 text in UTC with microseconds, e.g. `2026-01-01T12:30:00.250000Z`.
@@ -47,16 +57,33 @@ public enum SQLTimestamp {
     let (year, month, day) = civilDate(fromDaysSinceUnixEpoch: days)
     let secondOfDay = microOfDay / 1_000_000
     let fraction = microOfDay % 1_000_000
-    var bytes: [UInt8] = []
-    bytes.reserveCapacity(28)
-    if year < 0 || year > 9999 {
-      bytes.append(year < 0 ? UInt8(ascii: "-") : UInt8(ascii: "+"))
-      let digits = String(abs(year))
-      let padded = String(repeating: "0", count: max(0, 6 - digits.count)) + digits
-      bytes.append(contentsOf: padded.utf8)
-    } else {
-      appendDigits(&bytes, Int64(year), count: 4)
+    if year >= 0 && year <= 9999 {
+      // The common case, written straight into the string's storage.
+      return String(unsafeUninitializedCapacity: 27) { buffer in
+        var index = 0
+        func put(_ value: Int64, _ count: Int) {
+          var rest = value
+          for offset in stride(from: count - 1, through: 0, by: -1) {
+            buffer[index + offset] = UInt8(ascii: "0") + UInt8(rest % 10)
+            rest /= 10
+          }
+          index += count
+        }
+        func put(_ byte: UInt8) {
+          buffer[index] = byte
+          index += 1
+        }
+        put(year, 4); put(UInt8(ascii: "-")); put(month, 2); put(UInt8(ascii: "-")); put(day, 2)
+        put(UInt8(ascii: "T")); put(secondOfDay / 3600, 2); put(UInt8(ascii: ":"))
+        put(secondOfDay / 60 % 60, 2); put(UInt8(ascii: ":")); put(secondOfDay % 60, 2)
+        put(UInt8(ascii: ".")); put(fraction, 6); put(UInt8(ascii: "Z"))
+        return index
+      }
     }
+    // Expanded years (ISO-8601): explicit sign, at least six digits.
+    var bytes: [UInt8] = [year < 0 ? UInt8(ascii: "-") : UInt8(ascii: "+")]
+    let digits = String(abs(year))
+    bytes.append(contentsOf: (String(repeating: "0", count: max(0, 6 - digits.count)) + digits).utf8)
     bytes.append(UInt8(ascii: "-"))
     appendDigits(&bytes, Int64(month), count: 2)
     bytes.append(UInt8(ascii: "-"))
@@ -79,12 +106,24 @@ public enum SQLTimestamp {
   /// microsecond precision, which would otherwise be silently rounded).
   public static func parse(_ text: some StringProtocol) -> Date? {
     guard let micros = parseMicrosecondsSinceUnixEpoch(text) else { return nil }
-    return date(microsecondsSinceReferenceDate: micros &- unixEpochToReferenceMicroseconds)
+    // Only instants that `format` can print back (see `microsecondsSinceReferenceDate`).
+    let (sinceReference, overflow) = micros.subtractingReportingOverflow(unixEpochToReferenceMicroseconds)
+    guard !overflow, sinceReference.magnitude < 9_000_000_000_000_000_000 else { return nil }
+    return date(microsecondsSinceReferenceDate: sinceReference)
   }
 
   /// Like ``parse(_:)`` but returns microseconds since 1970-01-01 UTC.
   public static func parseMicrosecondsSinceUnixEpoch(_ text: some StringProtocol) -> Int64? {
-    var scanner = DigitScanner(Array(text.utf8))
+    if let result = text.utf8.withContiguousStorageIfAvailable({ parseMicroseconds(UnsafeRawBufferPointer($0)) }) {
+      return result
+    }
+    var copy = String(text)
+    return copy.withUTF8 { parseMicroseconds(UnsafeRawBufferPointer($0)) }
+  }
+
+  /// Parses UTF-8 bytes in place (no copy): the hot path of every date read on SQLite.
+  public static func parseMicroseconds(_ bytes: UnsafeRawBufferPointer) -> Int64? {
+    var scanner = DigitScanner(bytes)
     var sign: Int64 = 1
     if scanner.eat(UInt8(ascii: "+")) {
     } else if scanner.eat(UInt8(ascii: "-")) { sign = -1 }
@@ -94,7 +133,10 @@ public enum SQLTimestamp {
           scanner.eat(UInt8(ascii: "-")), let day = scanner.digits(exactly: 2),
           (1...12).contains(month), (1...daysInMonth(year: year, month: month)).contains(day)
     else { return nil }
-    var micros = daysSinceUnixEpoch(year: year, month: month, day: day) * 86_400_000_000
+    // Years run to 9 digits, far past Int64 microseconds: overflow is an error, not a trap.
+    var (micros, overflow) = daysSinceUnixEpoch(year: year, month: month, day: day)
+      .multipliedReportingOverflow(by: 86_400_000_000)
+    guard !overflow else { return nil }
     if scanner.eat(UInt8(ascii: "T")) || scanner.eat(UInt8(ascii: " ")) {
       guard let hour = scanner.digits(exactly: 2), hour < 24,
             scanner.eat(UInt8(ascii: ":")), let minute = scanner.digits(exactly: 2), minute < 60
@@ -111,7 +153,8 @@ public enum SQLTimestamp {
           if scanner.peekDigit { return nil }  // finer than microseconds
         }
       }
-      micros += ((hour * 60 + minute) * 60 + second) * 1_000_000 + fraction
+      (micros, overflow) = micros.addingReportingOverflow(((hour * 60 + minute) * 60 + second) * 1_000_000 + fraction)
+      guard !overflow else { return nil }
       if scanner.eat(UInt8(ascii: "Z")) {
       } else if let offsetSign = scanner.eatSign() {
         guard let oh = scanner.digits(exactly: 2), oh <= 15 else { return nil }
@@ -120,7 +163,8 @@ public enum SQLTimestamp {
           guard let m = scanner.digits(exactly: 2), m < 60 else { return nil }
           om = m
         }
-        micros -= offsetSign * (oh * 60 + om) * 60_000_000
+        (micros, overflow) = micros.subtractingReportingOverflow(offsetSign * (oh * 60 + om) * 60_000_000)
+        guard !overflow else { return nil }
       }
     }
     return scanner.atEnd ? micros : nil
@@ -179,9 +223,9 @@ public enum SQLTimestamp {
 
 /// A cursor over ASCII bytes for the timestamp parser.
 private struct DigitScanner {
-  let bytes: [UInt8]
+  let bytes: UnsafeRawBufferPointer
   var index = 0
-  init(_ bytes: [UInt8]) { self.bytes = bytes }
+  init(_ bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
 
   var atEnd: Bool { index == bytes.count }
   var peekDigit: Bool { index < bytes.count && (48...57).contains(bytes[index]) }

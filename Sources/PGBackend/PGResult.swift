@@ -64,10 +64,13 @@ final class PGResult {
     guard rowCount > 0, columnCount > 0 else { return [] }
     var values: [SQLValue] = []
     values.reserveCapacity(Int(rowCount) * Int(columnCount))
+    let binary = (0..<columnCount).map { PQfformat(pointer, $0) == 1 }
     types.withUnsafeBufferPointer { types in
-      for row in 0..<rowCount {
-        for column in 0..<columnCount {
-          values.append(cell(row: row, column: column, type: types[Int(column)]))
+      binary.withUnsafeBufferPointer { binary in
+        for row in 0..<rowCount {
+          for column in 0..<columnCount {
+            values.append(cell(row: row, column: column, type: types[Int(column)], binary: binary[Int(column)]))
+          }
         }
       }
     }
@@ -80,11 +83,11 @@ final class PGResult {
   }
 
   @inline(__always)
-  private func cell(row: Int32, column: Int32, type: PostgresType) -> SQLValue {
+  private func cell(row: Int32, column: Int32, type: PostgresType, binary: Bool) -> SQLValue {
     if PQgetisnull(pointer, row, column) != 0 { return .null }
     guard let bytes = PQgetvalue(pointer, row, column) else { return .null }
     return PostgresValueDecoding.decode(UnsafeRawPointer(bytes), length: Int(PQgetlength(pointer, row, column)),
-                                        type: type, binary: PQfformat(pointer, column) == 1)
+                                        type: type, binary: binary)
   }
 }
 

@@ -36,9 +36,9 @@ struct PostgresStatementCache {
   /// The cached statement for `sql`, marked as just used.
   mutating func lookup(_ sql: String) -> PreparedStatement? {
     clock &+= 1
-    guard entries[sql] != nil else { return nil }
-    entries[sql]?.lastUsed = clock
-    return entries[sql]?.statement
+    guard let index = entries.index(forKey: sql) else { return nil }
+    entries.values[index].lastUsed = clock
+    return entries.values[index].statement
   }
 
   /// A fresh server-side name for a statement about to be prepared.

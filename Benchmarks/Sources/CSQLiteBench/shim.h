@@ -1,0 +1,2 @@
+// libsqlite3 for the C baselines.
+#include <sqlite3.h>

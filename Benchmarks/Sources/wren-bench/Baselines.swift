@@ -1,0 +1,60 @@
+import CBaselines
+
+/// Swift faces of the C baselines in CBaselines: each call is one timed run.
+enum Baselines {
+  /// A C baseline reported failure.
+  struct Failure: Error, CustomStringConvertible {
+    let description: String
+  }
+
+  static func seedPostgres(conninfo: String, rows: Int) throws {
+    try check { err, len in Double(wren_bench_pg_seed(conninfo, Int32(rows), err, len)) }
+  }
+
+  static func seedSQLite(path: String, rows: Int) throws {
+    try check { err, len in Double(wren_bench_sqlite_seed(path, Int32(rows), err, len)) }
+  }
+
+  static func postgresPoint(conninfo: String, queries: Int, tableRows: Int) throws -> Sample {
+    try sample { out, err, len in
+      wren_bench_pg_point(conninfo, Int32(queries), Int32(tableRows), out, err, len)
+    }
+  }
+
+  static func postgresFetchAll(conninfo: String) throws -> Sample {
+    try sample { out, err, len in wren_bench_pg_fetch_all(conninfo, out, err, len) }
+  }
+
+  static func sqliteFetchAll(path: String) throws -> Sample {
+    try sample { out, err, len in wren_bench_sqlite_fetch_all(path, out, err, len) }
+  }
+
+  static func sqlitePoint(path: String, queries: Int, tableRows: Int) throws -> Sample {
+    try sample { out, err, len in
+      wren_bench_sqlite_point(path, Int32(queries), Int32(tableRows), out, err, len)
+    }
+  }
+
+  /// Calls a C function that returns elapsed seconds (or -1) and fills a checksum.
+  private static func sample(
+    _ body: (UnsafeMutablePointer<wren_bench_checksum>, UnsafeMutablePointer<CChar>, Int) -> Double
+  ) throws -> Sample {
+    var checksum = wren_bench_checksum()
+    let seconds = try check { err, len in body(&checksum, err, len) }
+    return Sample(seconds: seconds, checksum: Checksum(checksum))
+  }
+
+  /// Runs `body` with an error buffer; a negative result throws the message written there.
+  @discardableResult
+  private static func check(_ body: (UnsafeMutablePointer<CChar>, Int) -> Double) throws -> Double {
+    var buffer = [CChar](repeating: 0, count: 1024)
+    let result = buffer.withUnsafeMutableBufferPointer { body($0.baseAddress!, $0.count) }
+    guard result >= 0 else {
+      // libpq's messages end in a newline and may span lines; keep table notes on one.
+      let message = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+      throw Failure(description: message.split(whereSeparator: \.isNewline)
+        .map { $0.trimmingPrefix(while: \.isWhitespace) }.joined(separator: " "))
+    }
+    return result
+  }
+}
