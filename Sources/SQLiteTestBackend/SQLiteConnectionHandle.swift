@@ -1,0 +1,106 @@
+import CSQLite
+import Model
+import QueryBuilder
+import Synchronization
+
+/// Owns one `sqlite3*` connection and its statement cache; closes it in `deinit`.
+///
+/// `@unchecked Sendable` because the compiler cannot see the discipline that makes it
+/// safe: every use of `db`, `cache` and `isClosed` happens while the owning
+/// ``SQLiteDatabase``'s `AsyncLock` is held (or in `init`/`deinit`, when nothing else
+/// holds a reference), so no two threads ever use the connection at once — which is
+/// what SQLITE_OPEN_NOMUTEX requires. The one call made without that lock is
+/// `interrupt()`: `sqlite3_interrupt` is documented as safe from any thread, and it
+/// runs under `interruptGate` so it cannot race with `close()` freeing the handle.
+///
+/// See https://www.sqlite.org/c3ref/sqlite3.html and https://www.sqlite.org/threadsafe.html.
+final class SQLiteConnectionHandle: @unchecked Sendable {
+  /// The connection; valid until `close()`.
+  let db: OpaquePointer
+  /// Prepared statements by SQL text.
+  let cache: SQLiteStatementCache
+  /// Whether `close()` ran.
+  private(set) var isClosed = false
+  /// True while `db` may be interrupted (it is open).
+  private let interruptGate = Mutex(true)
+
+  private init(db: OpaquePointer, statementCacheCapacity: Int) {
+    self.db = db
+    self.cache = SQLiteStatementCache(capacity: statementCacheCapacity)
+  }
+
+  deinit {
+    close()
+  }
+
+  /// Opens a connection and configures it: extended result codes, the busy timeout,
+  /// then `pragmas` in order.
+  ///
+  /// See https://www.sqlite.org/c3ref/open.html.
+  /// - Throws: ``MisuseError`` for a NUL byte in `path` (C would open the path cut
+  ///   off there); ``DatabaseError`` (marked connection-fatal) if opening or a pragma fails.
+  static func open(path: String, flags: Int32, busyTimeout: Duration, pragmas: [String],
+                   statementCacheCapacity: Int) throws -> SQLiteConnectionHandle {
+    guard !path.utf8.contains(0) else {
+      throw MisuseError("the database path contains a NUL byte; SQLite would open the path cut off there")
+    }
+    var pointer: OpaquePointer?
+    let resultCode = sqlite3_open_v2(path, &pointer, flags, nil)
+    guard resultCode == SQLITE_OK, let pointer else {
+      let error = SQLiteErrorMapping.error(resultCode: resultCode == SQLITE_OK ? SQLITE_NOMEM : resultCode,
+                                           db: pointer, sql: nil, binds: [], isConnectionFatal: true)
+      sqlite3_close_v2(pointer)  // a failed open may still allocate a handle
+      throw error
+    }
+    let connection = SQLiteConnectionHandle(db: pointer, statementCacheCapacity: statementCacheCapacity)
+    sqlite3_extended_result_codes(pointer, 1)
+    let milliseconds = busyTimeout.components.seconds * 1000 + busyTimeout.components.attoseconds / 1_000_000_000_000_000
+    if milliseconds > 0 {
+      sqlite3_busy_timeout(pointer, Int32(clamping: milliseconds))
+    }
+    for pragma in pragmas {
+      let resultCode = sqlite3_exec(pointer, pragma, nil, nil, nil)
+      guard resultCode == SQLITE_OK else {
+        throw SQLiteErrorMapping.error(resultCode: resultCode, db: pointer, sql: pragma, binds: [], isConnectionFatal: true)
+      }
+    }
+    return connection
+  }
+
+  /// Throws if the connection was closed.
+  /// - Throws: ``MisuseError``.
+  @inline(__always)
+  func checkOpen() throws {
+    if isClosed { throw MisuseError("the SQLite database is closed") }
+  }
+
+  /// Makes the running statement stop with SQLITE_INTERRUPT as soon as it can; from
+  /// any thread. No effect when nothing runs or the connection is closed.
+  ///
+  /// See https://www.sqlite.org/c3ref/interrupt.html.
+  func interrupt() {
+    interruptGate.withLock { isOpen in
+      if isOpen { sqlite3_interrupt(db) }
+    }
+  }
+
+  /// Finalizes the cached statements and closes the connection; idempotent.
+  /// `sqlite3_close_v2` defers the close while a statement is still alive elsewhere.
+  ///
+  /// See https://www.sqlite.org/c3ref/close.html.
+  func close() {
+    guard !isClosed else { return }
+    isClosed = true
+    cache.removeAll()
+    interruptGate.withLock { $0 = false }
+    sqlite3_close_v2(db)
+  }
+
+  /// The error for a failed call on this connection.
+  func error(_ resultCode: Int32, _ rendered: RenderedSQL) -> any Error {
+    SQLiteErrorMapping.error(resultCode: resultCode, db: db, sql: rendered.text, binds: rendered.binds)
+  }
+
+  /// The number of cached statements (for tests and diagnostics).
+  var cachedStatementCount: Int { cache.count }
+}
