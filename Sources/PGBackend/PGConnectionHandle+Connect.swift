@@ -43,7 +43,8 @@ extension PGConnectionHandle {
       PQfinish(conn)
       throw error
     }
-    return PGConnectionHandle(conn: conn, cacheCapacity: options.statementCacheCapacity, logger: options.logging.logger)
+    return PGConnectionHandle(conn: conn, cacheCapacity: options.statementCacheCapacity,
+                              busyPollBudget: options.busyPollBudget, logger: options.logging.logger)
   }
 
   private static func poll(_ conn: OpaquePointer, timeout: Duration?) async throws {
@@ -84,7 +85,8 @@ extension PGConnectionHandle {
   static func connectError(_ conn: OpaquePointer) -> DatabaseError {
     let message = PQerrorMessage(conn).map { String(cString: $0).trimmingTrailingNewlines } ?? "connection failed"
     let code: DatabaseError.Code
-    if message.contains("too many clients") || message.contains("remaining connection slots") {
+    if message.contains("too many clients") || message.contains("too many connections")
+        || message.contains("remaining connection slots") {
       code = .tooManyConnections
     } else if message.contains("authentication failed") || message.contains("no pg_hba.conf entry")
                 || message.contains("no password supplied") || (message.contains("role \"") && message.contains("does not exist")) {

@@ -29,7 +29,7 @@ extension PGConnectionHandle {
     do {
       let outcome = try await withTaskCancellationHandler {
         if Task.isCancelled { canceller.cancel(.taskCancelled) }
-        return try await runWithRetry(sql, mode: mode, clock: &clock)
+        return try await BusyPoll.inFlight { try await runWithRetry(sql, mode: mode, clock: &clock) }
       } onCancel: {
         canceller.cancel(.taskCancelled)
       }
@@ -54,13 +54,14 @@ extension PGConnectionHandle {
   }
 
   /// Runs the statement; when a cached prepared statement has vanished or its plan
-  /// went stale (schema change, `DISCARD ALL`), prepares it again and retries once,
-  /// outside a transaction where nothing was changed by the failed attempt.
+  /// went stale (schema change), prepares it again and retries once, outside a
+  /// transaction where nothing was changed by the failed attempt.
   private func runWithRetry(_ sql: RenderedSQL, mode: ResultMode, clock: inout StatementClock) async throws -> PGStatementOutcome {
     do {
       return try await runOnce(sql, mode: mode, clock: &clock)
     } catch let error as DatabaseError where error.isStalePreparedStatement {
-      cache.remove(sql.text)
+      // A stale plan's statement still exists under its name: deallocate it too.
+      if let stale = cache.remove(sql.text), error.sqlState != "26000" { pendingDeallocations.append(stale.name) }
       guard transactionStatus == PQTRANS_IDLE, !Task.isCancelled else { throw error }
       return try await runOnce(sql, mode: mode, clock: &clock)
     }
@@ -68,12 +69,16 @@ extension PGConnectionHandle {
 
   private func runOnce(_ sql: RenderedSQL, mode: ResultMode, clock: inout StatementClock) async throws -> PGStatementOutcome {
     if mode == .execute && sql.binds.isEmpty {
+      try Task.checkCancellation()
       guard PQsendQuery(conn, sql.text) == 1 else { throw connectionLost(sql) }
       try await flush(&clock, sql: sql)
       return try outcome(of: try await collectResults(&clock, sql: sql), statement: nil, sql: sql)
     }
     let statement = try await prepared(sql, clock: &clock)
     let parameters = try PostgresParameters(sql.binds, types: statement.parameterTypes, sql: sql)
+    // A cancel sent while the server sat idle between two steps was ignored there:
+    // check before every message, so that only a statement in flight is ever cancelled.
+    try Task.checkCancellation()
     let sent = parameters.withCArrays { values, lengths, formats in
       PQsendQueryPrepared(conn, statement.name, Int32(sql.binds.count), values, lengths, formats,
                           statement.resultFormat)
@@ -86,13 +91,26 @@ extension PGConnectionHandle {
   /// The prepared statement for `sql`: from the cache, or prepared and described now.
   func prepared(_ sql: RenderedSQL, clock: inout StatementClock) async throws -> PreparedStatement {
     if let cached = cache.lookup(sql.text) { return cached }
-    try await deallocateEvicted(&clock)
+    // Evict and deallocate first: the server never holds more statements than the cache.
+    if let evicted = cache.makeRoom() { pendingDeallocations.append(evicted) }
+    try await deallocatePending(&clock)
+    try Task.checkCancellation()
     let name = cache.nextName()
     guard PQsendPrepare(conn, name, sql.text, 0, nil) == 1 else { throw connectionLost(sql) }
     try await flush(&clock, sql: sql)
     _ = try outcome(of: try await collectResults(&clock, sql: sql), statement: nil, sql: sql)
-    if Task.isCancelled { throw CancellationError() }
+    do {
+      return try await describe(sql, name: name, clock: &clock)
+    } catch {
+      // The server holds the statement but the cache does not: deallocate it later.
+      if !name.isEmpty { pendingDeallocations.append(name) }
+      throw error
+    }
+  }
 
+  /// Describes the statement just prepared as `name` and caches it.
+  private func describe(_ sql: RenderedSQL, name: String, clock: inout StatementClock) async throws -> PreparedStatement {
+    try Task.checkCancellation()
     guard PQsendDescribePrepared(conn, name) == 1 else { throw connectionLost(sql) }
     try await flush(&clock, sql: sql)
     let described = try await collectResults(&clock, sql: sql)
@@ -111,17 +129,26 @@ extension PGConnectionHandle {
     return statement
   }
 
-  private func deallocateEvicted(_ clock: inout StatementClock) async throws {
-    guard !pendingDeallocations.isEmpty else { return }
+  /// Deallocates the statements the cache let go of. Every name here exists on the
+  /// server (`DEALLOCATE ALL` and `DISCARD ALL` empty the list), so this cannot fail
+  /// and abort a transaction; in a transaction that already failed it would, so the
+  /// names wait until that transaction has ended.
+  private func deallocatePending(_ clock: inout StatementClock) async throws {
+    guard !pendingDeallocations.isEmpty, transactionStatus != PQTRANS_INERROR else { return }
     let text = pendingDeallocations.map { "DEALLOCATE \($0)" }.joined(separator: "; ")
     pendingDeallocations.removeAll()
     guard PQsendQuery(conn, text) == 1 else { throw connectionLost(nil) }
     try await flush(&clock, sql: nil)
-    _ = try await collectResults(&clock, sql: nil)  // errors (already gone) do not matter
+    _ = try await collectResults(&clock, sql: nil)
   }
 
   /// Rows and counts from a command's results; the first error result is thrown.
   func outcome(of results: [PGResult], statement: PreparedStatement?, sql: RenderedSQL) throws -> PGStatementOutcome {
+    if results.contains(where: \.droppedAllPreparedStatements) {
+      // The user ran `DEALLOCATE ALL` or `DISCARD ALL`: the cache's statements are gone.
+      cache.removeAll()
+      pendingDeallocations.removeAll()
+    }
     if let failed = results.first(where: \.isError) { throw failed.databaseError(sql: sql) }
     var outcome = PGStatementOutcome()
     for result in results {
@@ -133,7 +160,8 @@ extension PGConnectionHandle {
           let (columns, types) = result.describeColumns()
           outcome.rows += result.rows(columns: columns, types: types)
         }
-        outcome.affectedRows += result.affectedRows
+        // For SELECT and RETURNING the command tag's count is the row count.
+        outcome.affectedRows += Int(PQntuples(result.pointer))
       case PGRES_COMMAND_OK:
         outcome.affectedRows += result.affectedRows
       default:

@@ -21,11 +21,14 @@ final class PGConnectionHandle: @unchecked Sendable {
   var cache: PostgresStatementCache
   /// Statements evicted from the cache, deallocated before the next prepare.
   var pendingDeallocations: [String] = []
+  /// Spins briefly for fast replies before suspending (see ``BusyPoll``).
+  var busyPoll: BusyPoll
   private let noticeSink: Unmanaged<NoticeSink>
   private let reactor = SocketReactor.shared
 
-  init(conn: OpaquePointer, cacheCapacity: Int, logger: Logger) {
+  init(conn: OpaquePointer, cacheCapacity: Int, busyPollBudget: Duration, logger: Logger) {
     self.conn = conn
+    self.busyPoll = BusyPoll(budget: busyPollBudget)
     self.canceller = PostgresCanceller(connection: conn)
     self.cache = PostgresStatementCache(capacity: cacheCapacity)
     self.noticeSink = Unmanaged.passRetained(NoticeSink(logger: logger))
@@ -86,7 +89,9 @@ final class PGConnectionHandle: @unchecked Sendable {
   /// The next complete result, or nil when the command's results are all read.
   func nextResult(_ clock: inout StatementClock, sql: RenderedSQL?) async throws -> PGResult? {
     while PQisBusy(conn) != 0 {
-      try await wait(for: .read, clock: &clock, sql: sql)
+      if !busyPoll.spinUntilReadable(PQsocket(conn)) {
+        try await wait(for: .read, clock: &clock, sql: sql)
+      }
       if PQconsumeInput(conn) == 0 { throw connectionLost(sql) }
     }
     return PQgetResult(conn).map(PGResult.init)

@@ -23,6 +23,14 @@ final class PGResult {
     return Int(String(cString: text)) ?? 0
   }
 
+  /// Whether this is the result of `DEALLOCATE ALL` or `DISCARD ALL`, which drop every
+  /// prepared statement of the session.
+  var droppedAllPreparedStatements: Bool {
+    guard status == PGRES_COMMAND_OK, let tag = PQcmdStatus(pointer) else { return false }
+    let command = String(cString: tag)
+    return command == "DEALLOCATE ALL" || command == "DISCARD ALL"
+  }
+
   /// The error this result carries, mapped to a ``DatabaseError``.
   func databaseError(sql: RenderedSQL?) -> DatabaseError {
     func field(_ code: Int32) -> String? {
@@ -36,7 +44,8 @@ final class PGResult {
     let code = sqlState.map(DatabaseError.Code.fromSQLState) ?? .other
     return DatabaseError(
       code: code, sqlState: sqlState, message: primary,
-      detail: field(Int32(UInt8(ascii: "D"))), hint: field(Int32(UInt8(ascii: "H"))),
+      detail: field(Int32(UInt8(ascii: "D"))).map(PostgresErrorDetail.redactingValues),
+      hint: field(Int32(UInt8(ascii: "H"))),
       constraint: field(Int32(UInt8(ascii: "n"))), schema: field(Int32(UInt8(ascii: "s"))),
       table: field(Int32(UInt8(ascii: "t"))), column: field(Int32(UInt8(ascii: "c"))),
       sql: sql?.text, binds: sql?.binds ?? [])

@@ -28,11 +28,17 @@ public struct PostgresConnectionOptions: Sendable {
   public var statementCacheCapacity: Int
   /// Statement logging (debug level; binds redacted unless asked).
   public var logging: StatementLogging
+  /// How long a connection may spin polling its socket for a fast reply before it
+  /// suspends (it backs off by itself when spinning does not pay); `.zero` turns it
+  /// off. Spinning never blocks a thread.
+  public var busyPollBudget: Duration
 
   /// Options with libpq's defaults, a 10 s connect timeout and a 256-statement cache.
   public init(serverSettings: [String: String] = [:], applicationName: String? = nil,
               connectTimeout: Duration? = .seconds(10), commandTimeout: Duration? = nil,
-              statementCacheCapacity: Int = 256, logging: StatementLogging = StatementLogging()) {
+              statementCacheCapacity: Int = 256, logging: StatementLogging = StatementLogging(),
+              busyPollBudget: Duration = .microseconds(100)) {
+    self.busyPollBudget = busyPollBudget
     self.serverSettings = serverSettings
     self.applicationName = applicationName
     self.connectTimeout = connectTimeout

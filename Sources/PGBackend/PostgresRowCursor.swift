@@ -37,6 +37,7 @@ final class PostgresRowCursor: RowCursor {
       let statement = try await withTaskCancellationHandler {
         let statement = try await handle.prepared(sql, clock: &clock)
         let parameters = try PostgresParameters(sql.binds, types: statement.parameterTypes, sql: sql)
+        try Task.checkCancellation()  // see PGConnectionHandle.runOnce
         let sent = parameters.withCArrays { values, lengths, formats in
           PQsendQueryPrepared(handle.conn, statement.name, Int32(sql.binds.count), values, lengths, formats,
                               statement.resultFormat)

@@ -48,22 +48,28 @@ struct PostgresStatementCache {
     return "wren_\(nameCounter)"
   }
 
+  /// Evicts the least recently used statement if the cache is full, so that one more
+  /// fits; returns its name (to be deallocated on the server).
+  mutating func makeRoom() -> String? {
+    guard capacity > 0, entries.count >= capacity,
+          let oldest = entries.min(by: { $0.value.lastUsed < $1.value.lastUsed }) else { return nil }
+    entries.removeValue(forKey: oldest.key)
+    return oldest.value.statement.name
+  }
+
   /// Stores a statement; returns the name of one evicted to make room (to be
   /// deallocated on the server).
   mutating func insert(_ statement: PreparedStatement, for sql: String) -> String? {
     guard capacity > 0 else { return nil }
-    var evicted: String?
-    if entries.count >= capacity, let oldest = entries.min(by: { $0.value.lastUsed < $1.value.lastUsed }) {
-      entries.removeValue(forKey: oldest.key)
-      evicted = oldest.value.statement.name
-    }
+    let evicted = makeRoom()
     clock &+= 1
     entries[sql] = Entry(statement: statement, lastUsed: clock)
     return evicted
   }
 
   /// Forgets the statement for `sql` (its plan went stale or it vanished on the server).
-  mutating func remove(_ sql: String) { entries.removeValue(forKey: sql) }
+  @discardableResult
+  mutating func remove(_ sql: String) -> PreparedStatement? { entries.removeValue(forKey: sql)?.statement }
 
   /// Forgets everything (after `DISCARD ALL` or a reconnect).
   mutating func removeAll() { entries.removeAll() }

@@ -40,8 +40,14 @@ public struct StatementLogging: Sendable {
         ? .array(statement.binds.map { .string($0.description) })
         : .string("<\(statement.binds.count) redacted>")
     }
-    if let error { metadata["error"] = .string(String(describing: error)) }
+    if let error { metadata["error"] = .string(Self.summary(of: error)) }
     logger.log(level: level, "statement", metadata: metadata)
+  }
+
+  /// The error without the SQL (already in the `sql` field) and without binds.
+  private static func summary(of error: any Error) -> String {
+    guard let error = error as? DatabaseError else { return String(describing: error) }
+    return "\(error.code) (\(error.sqlState ?? "-")): \(error.message)"
   }
 
   private static func milliseconds(_ duration: Duration) -> String {

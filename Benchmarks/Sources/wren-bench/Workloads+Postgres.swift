@@ -15,20 +15,30 @@ extension Workloads {
         try Baselines.postgresPoint(conninfo: url, queries: queries, tableRows: rows)
       },
       contenders: [
-        Contender("Wren raw SQL", target: .atMost(1.5)) {
-          try await withPostgres(url) { conn in
-            let watch = Stopwatch()
-            var checksum = Checksum()
-            for id in pointIDs(count: queries, tableRows: rows) {
-              let row = try await conn.fetchOne(
-                "SELECT id, name, qty, price, created_at, active, note FROM bench_items WHERE id = \(id)")
-              guard let row else { throw MissingRow(id: id) }
-              checksum.add(try BenchItem(row: row))
-            }
-            return Sample(seconds: watch.seconds, checksum: checksum)
-          }
-        },
+        pointContender("Wren raw SQL", url: url, queries: queries, rows: rows, target: .atMost(1.5)),
+        pointContender("Wren raw SQL, busy-poll off", url: url, queries: queries, rows: rows,
+                       options: PostgresConnectionOptions(busyPollBudget: .zero)),
       ])
+  }
+
+  /// P1's Wren loop through `fetchOne` and `Row`, on a connection opened with `options`.
+  static func pointContender(
+    _ name: String, url: String, queries: Int, rows: Int, target: Target? = nil,
+    options: PostgresConnectionOptions = PostgresConnectionOptions()
+  ) -> Contender {
+    Contender(name, target: target) {
+      try await withPostgres(url, options: options) { conn in
+        let watch = Stopwatch()
+        var checksum = Checksum()
+        for id in pointIDs(count: queries, tableRows: rows) {
+          let row = try await conn.fetchOne(
+            "SELECT id, name, qty, price, created_at, active, note FROM bench_items WHERE id = \(id)")
+          guard let row else { throw MissingRow(id: id) }
+          checksum.add(try BenchItem(row: row))
+        }
+        return Sample(seconds: watch.seconds, checksum: checksum)
+      }
+    }
   }
 
   /// P2: every row of `bench_items` on one connection, decoded into structs.
@@ -55,9 +65,10 @@ extension Workloads {
 
   /// Runs `body` on a fresh connection (connecting is not timed) and closes it.
   static func withPostgres(
-    _ url: String, _ body: (PostgresConnection) async throws -> Sample
+    _ url: String, options: PostgresConnectionOptions = PostgresConnectionOptions(),
+    _ body: (PostgresConnection) async throws -> Sample
   ) async throws -> Sample {
-    let conn = try await PostgresConnection.connect(url)
+    let conn = try await PostgresConnection.connect(url, options: options)
     do {
       let sample = try await body(conn)
       await conn.close()
