@@ -82,7 +82,7 @@ let package = Package(
     ),
     .testTarget(
       name: "QueryBuilderTests",
-      dependencies: ["QueryBuilder", "Model"],
+      dependencies: ["QueryBuilder", "Model", .product(name: "Logging", package: "swift-log")],
       swiftSettings: strictSettings
     ),
     .testTarget(
@@ -95,7 +95,10 @@ let package = Package(
     ),
     .testTarget(
       name: "SQLiteTestBackendTests",
-      dependencies: ["SQLiteTestBackend", "QueryBuilder", "Model"],
+      dependencies: [
+        "SQLiteTestBackend", "QueryBuilder", "Model",
+        .product(name: "Logging", package: "swift-log"),
+      ],
       swiftSettings: strictSettings
     ),
   ]

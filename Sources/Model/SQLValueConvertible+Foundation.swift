@@ -108,17 +108,18 @@ public enum ExactDecimal {
     guard !digits.isEmpty else { throw SQLValueConversionError(.malformed, expected: Decimal.self, found: found) }
     // Drop leading zeros; Decimal's mantissa holds 38 significant digits.
     while digits.count > 1, digits[0] == 0 { digits.removeFirst() }
-    // Trailing zeros after the point are not significant for the value.
-    while scale > 0, digits.count > 1, digits[digits.count - 1] == 0 {
+    // Trailing zeros are not significant for the value; before the point they become
+    // a positive exponent (scale < 0), so 10^41 is one digit, not 42.
+    while digits.count > 1, digits[digits.count - 1] == 0 {
       digits.removeLast()
       scale -= 1
     }
-    guard digits.count <= 38, scale <= 127 else {
+    guard digits.count <= 38, (-127...127).contains(scale) else {
       throw SQLValueConversionError(.outOfRange, expected: Decimal.self, found: found)
     }
     var result = Decimal(0)
     for d in digits { result = result * 10 + Decimal(Int(d)) }
-    if scale > 0 {
+    if scale != 0 {
       result = Decimal(sign: .plus, exponent: -scale, significand: result)
     }
     return negative && result != 0 ? -result : result

@@ -21,7 +21,10 @@ extension Float: SQLValueConvertible {
   /// Reads a number that a Float represents exactly (NaN and infinities included);
   /// anything that would be rounded is an out-of-range error.
   @inlinable public init(sqlValue: SQLValue) throws {
-    let wide = try Double(sqlValue: sqlValue)
+    let wide: Double
+    do { wide = try Double(sqlValue: sqlValue) } catch let error as SQLValueConversionError {
+      throw SQLValueConversionError(error.reason, expected: Float.self, found: sqlValue)  // name Float, not Double
+    }
     if wide.isNaN { self = .nan; return }
     guard let exact = Float(exactly: wide) else {
       throw SQLValueConversionError(.outOfRange, expected: Float.self, found: sqlValue)
@@ -74,7 +77,11 @@ extension SQLValueConvertible where Self: RawRepresentable, RawValue: SQLValueCo
   public var sqlValue: SQLValue { rawValue.sqlValue }
   /// Decodes the raw value, then the case; an unknown raw value is `.malformed`.
   public init(sqlValue: SQLValue) throws {
-    guard let value = Self(rawValue: try RawValue(sqlValue: sqlValue)) else {
+    let raw: RawValue
+    do { raw = try RawValue(sqlValue: sqlValue) } catch let error as SQLValueConversionError {
+      throw SQLValueConversionError(error.reason, expected: Self.self, found: sqlValue)  // name the enum
+    }
+    guard let value = Self(rawValue: raw) else {
       throw SQLValueConversionError(.malformed, expected: Self.self, found: sqlValue)
     }
     self = value

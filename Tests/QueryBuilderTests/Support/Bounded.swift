@@ -1,0 +1,47 @@
+import Synchronization
+import Testing
+
+/// Runs `body` in a new task (on `executor`, if given) and waits at most `timeout` for it.
+///
+/// A lock bug can strand a task forever, and awaiting it would hang the whole test
+/// run (a time limit cannot cancel a plain continuation). Here the test fails instead;
+/// the stranded tasks are leaked, which is acceptable for a failing test.
+func runBounded(
+  on executor: (any TaskExecutor)? = nil,
+  within timeout: Duration = .seconds(10),
+  sourceLocation: SourceLocation = #_sourceLocation,
+  _ body: @escaping @Sendable () async throws -> Void
+) async throws {
+  let task = Task(executorPreference: executor) { try await body() }
+  let first = FirstResult<Result<Void, any Error>?>()
+  let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<Void, any Error>?, Never>) in
+    first.set(continuation)
+    let timer = Task.detached {
+      try? await Task.sleep(for: timeout)
+      first.resume(returning: nil)
+    }
+    Task.detached {
+      let result = await task.result
+      timer.cancel()
+      first.resume(returning: result)
+    }
+  }
+  guard let result else {
+    Issue.record("still running after \(timeout): a task is stuck waiting", sourceLocation: sourceLocation)
+    return
+  }
+  try result.get()
+}
+
+/// Resumes a continuation with whichever value arrives first.
+private final class FirstResult<Value: Sendable>: Sendable {
+  private let continuation = Mutex<CheckedContinuation<Value, Never>?>(nil)
+
+  func set(_ continuation: CheckedContinuation<Value, Never>) {
+    self.continuation.withLock { $0 = continuation }
+  }
+
+  func resume(returning value: Value) {
+    continuation.withLock { $0.take() }?.resume(returning: value)
+  }
+}
