@@ -37,10 +37,14 @@ struct BusyPoll {
     return try await body()
   }
 
-  /// Spins until `fd` is readable or the budget is spent.
+  /// How many statements of this process are waiting for a server right now.
+  static var currentlyInFlight: Int { statementsInFlight.load(ordering: .relaxed) }
+
+  /// Spins until `fd` is readable or the budget is spent; not at all while other
+  /// statements are in flight (`inFlight` counts this one too).
   /// - Returns: true if the socket became readable.
-  mutating func spinUntilReadable(_ fd: Int32) -> Bool {
-    guard budget > .zero, Self.statementsInFlight.load(ordering: .relaxed) <= 1 else { return false }
+  mutating func spinUntilReadable(_ fd: Int32, inFlight: Int = currentlyInFlight) -> Bool {
+    guard budget > .zero, inFlight <= 1 else { return false }
     if skipRemaining > 0 {
       skipRemaining -= 1
       return false

@@ -33,7 +33,8 @@ extension PGConnectionHandle {
       throw DatabaseError(code: .insufficientResources, message: "libpq could not allocate a connection", isConnectionFatal: true)
     }
     do {
-      try await poll(conn, timeout: options.connectTimeout)
+      let resolvesNames = needsNameResolution(keywords: parameters.map(\.0), values: parameters.map(\.1))
+      try await poll(conn, timeout: options.connectTimeout, resolvesNames: resolvesNames)
     } catch {
       PQfinish(conn)
       throw error
@@ -47,7 +48,7 @@ extension PGConnectionHandle {
                               busyPollBudget: options.busyPollBudget, logger: options.logging.logger)
   }
 
-  private static func poll(_ conn: OpaquePointer, timeout: Duration?) async throws {
+  private static func poll(_ conn: OpaquePointer, timeout: Duration?, resolvesNames: Bool) async throws {
     if PQstatus(conn) == CONNECTION_BAD { throw connectError(conn) }
     let deadline = timeout.map { ContinuousClock.now + $0 }
     let currentSocket = Mutex<Int32>(-1)
@@ -71,13 +72,61 @@ extension PGConnectionHandle {
                               message: "timed out after \(timeout ?? .zero) connecting to the server",
                               isConnectionFatal: true)
         }
-        status = PQconnectPoll(conn)
+        status = resolvesNames ? await pollOffPool(conn) : PQconnectPoll(conn)
       }
     } onCancel: {
       // Wakes the wait; the loop then sees the cancellation.
       let fd = currentSocket.withLock { $0 }
       if fd >= 0 { _ = shutdown(fd, Int32(SHUT_RDWR)) }
     }
+  }
+
+  /// `PQconnectPoll` resolves host names with the blocking `getaddrinfo`; when a
+  /// host name needs resolving, each poll step runs on a background thread.
+  private static func pollOffPool(_ conn: OpaquePointer) async -> PostgresPollingStatusType {
+    // The connection is not shared while connecting; it only crosses to the thread
+    // and back, with this task suspended meanwhile.
+    nonisolated(unsafe) let conn = conn
+    return await BlockingCall.run { PQconnectPoll(conn) }
+  }
+
+  /// Whether any host libpq will try is a name (not an IP address or a Unix
+  /// socket directory, and without `hostaddr`), so that connecting resolves it.
+  static func needsNameResolution(keywords: [String], values: [String]) -> Bool {
+    var host: String?
+    var hostaddr: String?
+    for (keyword, value) in zip(keywords, values) {
+      if keyword == "dbname" {
+        // The connection string itself: let libpq parse it (URI or key=value).
+        guard let parsed = value.withCString({ PQconninfoParse($0, nil) }) else { return true }
+        defer { PQconninfoFree(parsed) }
+        var option = parsed
+        while let keywordPointer = option.pointee.keyword {
+          let name = String(cString: keywordPointer)
+          if let setting = option.pointee.val.map({ String(cString: $0) }) {
+            if name == "host" { host = setting }
+            if name == "hostaddr" { hostaddr = setting }
+          }
+          option += 1
+        }
+      }
+    }
+    if let hostaddr, !hostaddr.isEmpty { return false }
+    // Without a host in the string, libpq takes PGHOST or its Unix socket default.
+    let hosts = (host ?? getenvString("PGHOST") ?? "").split(separator: ",").map(String.init)
+    return hosts.contains { host in
+      !(host.isEmpty || host.hasPrefix("/") || host.hasPrefix("@") || isNumericAddress(host))
+    }
+  }
+
+  private static func getenvString(_ name: String) -> String? {
+    getenv(name).map { String(cString: $0) }
+  }
+
+  private static func isNumericAddress(_ host: String) -> Bool {
+    var v4 = in_addr()
+    var v6 = in6_addr()
+    return inet_pton(AF_INET, host, &v4) == 1 || inet_pton(AF_INET6, host, &v6) == 1
   }
 
   /// Maps a failed connection attempt. libpq reports no SQLSTATE for these, so the
