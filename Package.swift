@@ -1,4 +1,5 @@
 // swift-tools-version:6.0
+import CompilerPluginSupport
 import PackageDescription
 
 /// The language bar every Wren module is built with: Swift 6 mode (complete
@@ -22,6 +23,7 @@ let package = Package(
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
+    .package(url: "https://github.com/swiftlang/swift-syntax", exact: "603.0.1"),
   ],
   targets: [
     .systemLibrary(
@@ -34,8 +36,20 @@ let package = Package(
       pkgConfig: "sqlite3",
       providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]
     ),
+    .macro(
+      name: "ModelMacros",
+      dependencies: [
+        .product(name: "SwiftSyntax", package: "swift-syntax"),
+        .product(name: "SwiftSyntaxBuilder", package: "swift-syntax"),
+        .product(name: "SwiftSyntaxMacros", package: "swift-syntax"),
+        .product(name: "SwiftCompilerPlugin", package: "swift-syntax"),
+        .product(name: "SwiftDiagnostics", package: "swift-syntax"),
+      ],
+      swiftSettings: strictSettings
+    ),
     .target(
       name: "Model",
+      dependencies: ["ModelMacros"],
       swiftSettings: strictSettings
     ),
     .target(
@@ -78,6 +92,15 @@ let package = Package(
     .testTarget(
       name: "ModelTests",
       dependencies: ["Model"],
+      swiftSettings: strictSettings
+    ),
+    .testTarget(
+      name: "ModelMacrosTests",
+      dependencies: [
+        "ModelMacros",
+        .product(name: "SwiftSyntaxMacrosGenericTestSupport", package: "swift-syntax"),
+        .product(name: "SwiftSyntaxMacroExpansion", package: "swift-syntax"),
+      ],
       swiftSettings: strictSettings
     ),
     .testTarget(
