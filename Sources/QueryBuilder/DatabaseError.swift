@@ -38,6 +38,11 @@ public struct DatabaseError: Error, Sendable, CustomStringConvertible, CustomDeb
   public var binds: [SQLValue]
   /// The backend's own numeric code (SQLite's extended result code), if any.
   public var nativeCode: Int32?
+  /// The model whose write failed (`User`), when the error came from a model operation.
+  public var modelName: String?
+  /// The model's properties behind the violated constraint (`["email"]`), worked out
+  /// from the constraint, table and column names and the model's schema.
+  public var modelFields: [String] = []
 
   /// Makes an error; backends call this after mapping their native codes.
   public init(code: Code, sqlState: String? = nil, message: String, detail: String? = nil,
@@ -75,6 +80,7 @@ public struct DatabaseError: Error, Sendable, CustomStringConvertible, CustomDeb
   public var description: String {
     var text = "\(code)"
     if let sqlState { text += " (\(sqlState))" }
+    if let modelName { text += " on \(modelName)" + (modelFields.isEmpty ? "" : "." + modelFields.joined(separator: "+")) }
     text += ": " + message
     if let detail { text += "\n  detail: " + detail }
     if let hint { text += "\n  hint: " + hint }

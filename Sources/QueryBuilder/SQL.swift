@@ -20,6 +20,12 @@ public struct SQL: Sendable, Hashable {
     case bind(SQLValue)
     /// An identifier, quoted when rendered; several parts are joined with dots.
     case identifier([String])
+    /// A model column: `"table"."name"` in statements over several tables, `"name"`
+    /// in statements over one.
+    case column(table: String, name: String)
+    /// Text that differs by dialect (both spellings written out, so that a `switch`
+    /// over dialects shows the difference).
+    case dialectText(postgres: String, sqlite: String)
   }
 
   /// The pieces, in order.
@@ -57,8 +63,24 @@ public struct SQL: Sendable, Hashable {
   /// Appends a bind parameter.
   public mutating func append(bind value: SQLValue) { segments.append(.bind(value)) }
 
+  /// Appends a model column (qualified or not when rendered).
+  public mutating func append(column name: String, table: String) { segments.append(.column(table: table, name: name)) }
+
   /// Appends a quoted identifier (`schema.table` parts as separate strings).
   public mutating func append(identifier parts: String...) { segments.append(.identifier(parts)) }
+
+  /// The same statement with model columns turned into plain identifiers: bare
+  /// (`"age"`) when all of them belong to one table, qualified (`"users"."age"`) when
+  /// the statement reaches several (joins, correlated subqueries).
+  public func resolvingColumns() -> SQL {
+    var tables = Set<String>()
+    for case .column(let table, _) in segments { tables.insert(table) }
+    let qualified = tables.count > 1
+    return SQL(segments: segments.map { segment in
+      guard case .column(let table, let name) = segment else { return segment }
+      return .identifier(qualified ? [table, name] : [name])
+    })
+  }
 
   /// `self` followed by `other`.
   public static func + (lhs: SQL, rhs: SQL) -> SQL {
@@ -78,7 +100,9 @@ public struct SQL: Sendable, Hashable {
   }
 
   /// The statement's text for `dialect`, with placeholders numbered from 1, and its binds.
-  public func render(_ dialect: SQLDialect) -> RenderedSQL {
+  /// Model columns are qualified with their table unless `qualifyColumns` is false
+  /// (statements over a single table).
+  public func render(_ dialect: SQLDialect, qualifyColumns: Bool = true) -> RenderedSQL {
     var text = ""
     var binds: [SQLValue] = []
     for segment in segments {
@@ -89,6 +113,14 @@ public struct SQL: Sendable, Hashable {
         text += dialect.placeholder(binds.count)
       case .identifier(let parts):
         text += parts.map(dialect.quoteIdentifier).joined(separator: ".")
+      case .column(let table, let name):
+        if qualifyColumns { text += dialect.quoteIdentifier(table) + "." }
+        text += dialect.quoteIdentifier(name)
+      case .dialectText(let postgres, let sqlite):
+        switch dialect {
+        case .postgres: text += postgres
+        case .sqlite: text += sqlite
+        }
       }
     }
     return RenderedSQL(text: text, binds: binds)

@@ -1,0 +1,148 @@
+import Model
+
+/// A SELECT of chosen expressions instead of whole models; rows decode into tuples.
+///
+/// ```swift
+/// let names: [String] = try await User.select { $0.name }.where { $0.id.in([1, 2, 3]) }.fetchAll(db)
+/// let byStatus = try await User.select { ($0.status, $0.id.count()) }
+///   .group { $0.status }.having { $0.id.count() > 1 }.fetchAll(db)   // [(Status, Int)]
+/// ```
+public struct Projection<M: Model, each V: SQLValueConvertible>: Sendable {
+  /// The clauses so far.
+  public internal(set) var clauses: SelectClauses
+  let selection: [SQL]
+
+  init(clauses: SelectClauses, selection: [SQL]) {
+    self.clauses = clauses
+    self.selection = selection
+  }
+
+  /// Keeps rows where `predicate` holds.
+  public func `where`<P: SQLExpressible>(_ predicate: (M.Columns) -> P) -> Self where P.Value == Bool {
+    var copy = self
+    copy.clauses.filters.append(predicate(M.columns).expression.sql)
+    return copy
+  }
+
+  /// `GROUP BY` one or more expressions: `.group { $0.status }` or `.group { ($0.a, $0.b) }`.
+  public func group<each G: SQLExpressible>(_ groups: (M.Columns) -> (repeat each G)) -> Self {
+    var copy = self
+    for sql in expressionList(repeat each groups(M.columns)) { copy.clauses.groupings.append(sql) }
+    return copy
+  }
+
+  /// `HAVING` a condition on the groups.
+  public func having<P: SQLExpressible>(_ predicate: (M.Columns) -> P) -> Self where P.Value == Bool {
+    var copy = self
+    copy.clauses.havings.append(predicate(M.columns).expression.sql)
+    return copy
+  }
+
+  /// Sorts by one term.
+  public func order(_ ordering: (M.Columns) -> Ordering) -> Self {
+    var copy = self
+    copy.clauses.orderings.append(ordering(M.columns).sql)
+    return copy
+  }
+
+  /// Sorts by several terms.
+  public func order(_ orderings: (M.Columns) -> [Ordering]) -> Self {
+    var copy = self
+    copy.clauses.orderings += orderings(M.columns).map(\.sql)
+    return copy
+  }
+
+  /// At most `count` rows.
+  public func limit(_ count: Int) -> Self {
+    var copy = self
+    copy.clauses.limit = Swift.max(0, count)
+    return copy
+  }
+
+  /// Skips the first `count` rows.
+  public func offset(_ count: Int) -> Self {
+    var copy = self
+    copy.clauses.offset = Swift.max(0, count)
+    return copy
+  }
+
+  /// `SELECT DISTINCT`.
+  public func distinct() -> Self {
+    var copy = self
+    copy.clauses.isDistinct = true
+    return copy
+  }
+
+  /// The statement's SQL and binds for `dialect`.
+  /// - Throws: ``MisuseError`` for a clause the dialect cannot express.
+  public func sql(_ dialect: SQLDialect) throws -> RenderedSQL {
+    try statement(dialect).render(dialect)
+  }
+
+  func unresolved(_ dialect: SQLDialect) throws -> SQL {
+    try clauses.select(SQL.joined(selection, separator: ", "), from: SQL(segments: [.identifier([M.tableName])]),
+                       dialect: dialect)
+  }
+
+  func statement(_ dialect: SQLDialect) throws -> SQL { try unresolved(dialect).resolvingColumns() }
+
+  /// Every row as a tuple (a single value when one expression is selected).
+  /// - Throws: ``DatabaseError``, ``MisuseError``, ``RowDecodingError``.
+  public func fetchAll(_ db: any Database) async throws -> [(repeat each V)] {
+    try await db.fetchAll(try statement(db.dialect)).map { try decodeTuple($0, repeat (each V).self) }
+  }
+
+  /// The first row as a tuple, or nil.
+  public func fetchOne(_ db: any Database) async throws -> (repeat each V)? {
+    var limited = self
+    limited.clauses.limit = 1
+    guard let row = try await db.fetchOne(try limited.statement(db.dialect)) else { return nil }
+    let tuple: (repeat each V) = try decodeTuple(row, repeat (each V).self)
+    return tuple
+  }
+}
+
+extension Projection where repeat each V: SQLValueConvertible {
+  /// `x IN (SELECT ...)` needs a one-column projection; see ``SQLExpressible/in(_:)-projection``.
+  var subquery: SQL { (try? unresolved(.postgres)) ?? "SELECT NULL" }
+}
+
+/// Decodes columns 0, 1, ... of `row` as the pack's types, in order.
+func decodeTuple<each T: SQLValueConvertible>(_ row: Row, from start: Int = 0, _ types: repeat (each T).Type) throws -> (repeat each T) {
+  var index = start
+  func next<U: SQLValueConvertible>(_ type: U.Type) throws -> U {
+    defer { index += 1 }
+    return try row.decode(U.self, at: index)
+  }
+  return (repeat try next(each types))
+}
+
+/// The SQL of each expression in a pack.
+func expressionList<each E: SQLExpressible>(_ expressions: repeat each E) -> [SQL] {
+  var list: [SQL] = []
+  for expression in repeat each expressions { list.append(expression.expression.sql) }
+  return list
+}
+
+extension Query {
+  /// Selects expressions instead of whole models: `User.select { ($0.name, $0.age) }`.
+  public func select<each E: SQLExpressible>(_ selection: (M.Columns) -> (repeat each E))
+    -> Projection<M, repeat (each E).Value> where repeat (each E).Value: SQLValueConvertible {
+    Projection(clauses: clauses, selection: expressionList(repeat each selection(M.columns)))
+  }
+}
+
+extension Model {
+  /// Selects expressions from every row: `User.select { $0.name }`.
+  public static func select<each E: SQLExpressible>(_ selection: (Columns) -> (repeat each E))
+    -> Projection<Self, repeat (each E).Value> where repeat (each E).Value: SQLValueConvertible {
+    Query<Self>().select(selection)
+  }
+}
+
+extension SQLExpressible where Value: SQLValueConvertible {
+  /// `x IN (SELECT y FROM ...)` with a one-column projection of the same type.
+  public func `in`<N: Model>(_ subquery: Projection<N, Value>) -> SQLExpression<Bool> {
+    SQLExpression(expression.sql + " IN (" + subquery.subquery + ")")
+  }
+}

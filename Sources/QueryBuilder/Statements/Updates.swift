@@ -1,0 +1,70 @@
+import Model
+
+/// The `SET` list of an UPDATE, written as assignments to the model's columns:
+///
+/// ```swift
+/// try await User.where { $0.status == .banned }.update(db) { $0.age = nil }
+/// try await User.all.update(db) { $0.age = $0.age + 1 }      // expressions too
+/// ```
+@dynamicMemberLookup
+public struct Updates<M: Model> {
+  var assignments: [(column: String, value: SQL)] = []
+
+  /// A column read as an expression, or set to one (`$0.age = $0.age + 1`).
+  public subscript<V>(dynamicMember keyPath: KeyPath<M.Columns, Column<M, V>>) -> SQLExpression<V> {
+    get { M.columns[keyPath: keyPath].expression }
+    set { assignments.append((M.columns[keyPath: keyPath].name, newValue.sql)) }
+  }
+
+  /// A column set to a value (`$0.age = nil`, `$0.name = name`): set-only, the getter
+  /// is unavailable at compile time.
+  @_disfavoredOverload
+  public subscript<V>(dynamicMember keyPath: KeyPath<M.Columns, Column<M, V>>) -> V {
+    @available(*, unavailable, message: "read a column as an expression: assign it from $0.column")
+    get { fatalError("unreachable: the getter is unavailable") }
+    set { assignments.append((M.columns[keyPath: keyPath].name, bind(newValue))) }
+  }
+}
+
+extension Query {
+  /// `UPDATE ... SET ... WHERE ...`; returns the number of rows changed.
+  /// - Throws: ``MisuseError`` when nothing is assigned or the query has clauses an
+  ///   UPDATE cannot carry (order, limit, ...); ``DatabaseError``.
+  @discardableResult
+  public func update(_ db: any Database, set: (inout Updates<M>) -> Void) async throws -> Int {
+    try await db.execute(try updateStatement(set: set))
+  }
+
+  /// The UPDATE's SQL, for inspection.
+  public func updateSQL(_ dialect: SQLDialect, set: (inout Updates<M>) -> Void) throws -> RenderedSQL {
+    try updateStatement(set: set).render(dialect)
+  }
+
+  private func updateStatement(set: (inout Updates<M>) -> Void) throws -> SQL {
+    try clauses.requireOnlyFilters(for: "UPDATE")
+    var updates = Updates<M>()
+    set(&updates)
+    guard !updates.assignments.isEmpty else { throw MisuseError("UPDATE of \(M.tableName) assigns no column") }
+    var sql: SQL = "UPDATE \(identifier: M.tableName) SET "
+    sql.append(SQL.joined(updates.assignments.map { "\(identifier: $0.column) = " + $0.value }, separator: ", "))
+    clauses.appendFilters(to: &sql)
+    return sql.resolvingColumns()
+  }
+
+  /// `DELETE FROM ... WHERE ...`; returns the number of rows deleted.
+  /// - Throws: ``MisuseError`` for clauses a DELETE cannot carry; ``DatabaseError``.
+  @discardableResult
+  public func delete(_ db: any Database) async throws -> Int {
+    try await db.execute(try deleteStatement())
+  }
+
+  /// The DELETE's SQL, for inspection.
+  public func deleteSQL(_ dialect: SQLDialect) throws -> RenderedSQL { try deleteStatement().render(dialect) }
+
+  private func deleteStatement() throws -> SQL {
+    try clauses.requireOnlyFilters(for: "DELETE")
+    var sql: SQL = "DELETE FROM \(identifier: M.tableName)"
+    clauses.appendFilters(to: &sql)
+    return sql.resolvingColumns()
+  }
+}
