@@ -19,10 +19,16 @@ import QueryBuilder
 /// ``stream(_:)`` holds the connection until it ends, so do not run other statements
 /// on the same database from inside the loop over one.
 ///
-/// Foreign keys are enforced (`PRAGMA foreign_keys = ON`). Errors are
+/// Foreign keys are enforced (`PRAGMA foreign_keys = ON`) and LIKE is
+/// case-sensitive (`PRAGMA case_sensitive_like = ON`), as on PostgreSQL, so a query
+/// means the same on both backends. Errors are
 /// ``DatabaseError``s with the same codes as on PostgreSQL where the meaning is the
 /// same (https://www.sqlite.org/rescode.html).
 public final class SQLiteDatabase: Database, Sendable {
+  /// Settings every connection gets: what makes SQLite behave like PostgreSQL where
+  /// the query builder relies on it.
+  static let sharedPragmas = ["PRAGMA foreign_keys = ON", "PRAGMA case_sensitive_like = ON"]
+
   /// The statement cache capacity used when none is given.
   public static let defaultStatementCacheCapacity = 64
 
@@ -58,7 +64,7 @@ public final class SQLiteDatabase: Database, Sendable {
       path: ":memory:",
       flags: SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE,
       busyTimeout: .zero,
-      pragmas: ["PRAGMA foreign_keys = ON"],
+      pragmas: Self.sharedPragmas,
       statementCacheCapacity: statementCacheCapacity)
     return SQLiteDatabase(connection: connection, path: ":memory:", logging: logging)
   }
@@ -95,8 +101,8 @@ public final class SQLiteDatabase: Database, Sendable {
     let flags = (readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
       | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
     let pragmas = readOnly
-      ? ["PRAGMA foreign_keys = ON"]
-      : ["PRAGMA foreign_keys = ON", "PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL"]
+      ? Self.sharedPragmas
+      : Self.sharedPragmas + ["PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL"]
     let connection = try SQLiteConnectionHandle.open(
       path: path, flags: flags, busyTimeout: busyTimeout, pragmas: pragmas,
       statementCacheCapacity: statementCacheCapacity)
