@@ -52,6 +52,9 @@ enum SQLiteErrorMapping {
     default: break
     }
     switch SQLiteResultCode.primary(extendedCode) {
+    // ON DELETE RESTRICT is enforced by a trigger: SQLITE_CONSTRAINT_TRIGGER, with
+    // the foreign-key message.
+    case SQLITE_CONSTRAINT where message.hasPrefix("FOREIGN KEY constraint failed"): return .foreignKeyViolation
     case SQLITE_CONSTRAINT: return .integrityConstraintViolation
     case SQLITE_BUSY, SQLITE_LOCKED: return .databaseBusy
     case SQLITE_READONLY: return .readOnlyTransaction
