@@ -19,6 +19,7 @@ let package = Package(
     .library(name: "QueryBuilder", targets: ["QueryBuilder"]),
     .library(name: "PGBackend", targets: ["PGBackend"]),
     .library(name: "SQLiteTestBackend", targets: ["SQLiteTestBackend"]),
+    .library(name: "WrenTesting", targets: ["WrenTesting"]),
     .executable(name: "wren-demo", targets: ["wren-demo"]),
   ],
   dependencies: [
@@ -81,6 +82,11 @@ let package = Package(
       dependencies: ["Model", "QueryBuilder", "PGBackend", "SQLiteTestBackend"],
       swiftSettings: strictSettings
     ),
+    .target(
+      name: "WrenTesting",
+      dependencies: ["QueryBuilder", "SQLiteTestBackend"],
+      swiftSettings: strictSettings
+    ),
     .executableTarget(
       name: "wren-demo",
       dependencies: [
@@ -92,6 +98,11 @@ let package = Package(
     .testTarget(
       name: "ModelTests",
       dependencies: ["Model"],
+      swiftSettings: strictSettings
+    ),
+    .testTarget(
+      name: "WrenTestingTests",
+      dependencies: ["WrenTesting", "QueryBuilder", "Model", "SQLiteTestBackend"],
       swiftSettings: strictSettings
     ),
     .testTarget(
@@ -114,6 +125,11 @@ let package = Package(
         "PGBackend", "QueryBuilder", "Model",
         .product(name: "Logging", package: "swift-log"),
       ],
+      swiftSettings: strictSettings
+    ),
+    .testTarget(
+      name: "SchemaTests",
+      dependencies: ["QueryBuilder", "Model", "PGBackend", "SQLiteTestBackend"],
       swiftSettings: strictSettings
     ),
     .testTarget(

@@ -89,13 +89,13 @@ public struct ForeignKey: Sendable, Hashable {
 
   /// The referenced table.
   public var table: String
-  /// The referenced column.
-  public var column: String
+  /// The referenced column; nil for the table's primary key (`REFERENCES "table"`).
+  public var column: String?
   /// The action on delete.
   public var onDelete: Action
 
-  /// A reference to `table(column)`.
-  public init(table: String, column: String, onDelete: Action = .noAction) {
+  /// A reference to `table(column)`, or to the table's primary key without `column`.
+  public init(table: String, column: String? = nil, onDelete: Action = .noAction) {
     self.table = table
     self.column = column
     self.onDelete = onDelete

@@ -4,5 +4,5 @@ import SwiftSyntaxMacros
 /// The compiler plugin that provides Wren's model macros.
 @main
 struct ModelMacrosPlugin: CompilerPlugin {
-  let providingMacros: [any Macro.Type] = [MarkerMacro.self]
+  let providingMacros: [any Macro.Type] = [ModelMacro.self, MarkerMacro.self]
 }

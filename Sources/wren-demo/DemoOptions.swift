@@ -53,7 +53,8 @@ struct DemoOptions {
       let db = path == ":memory:" ? try SQLiteDatabase.inMemory() : try SQLiteDatabase(path: path)
       return OpenDatabase(db: db, close: { await db.close() })
     case .postgres(let url):
-      let conn = try await PostgresConnection.connect(url, options: PostgresConnectionOptions(applicationName: "wren-demo"))
+      let conn = try await PostgresConnection.connect(url, options: PostgresConnectionOptions(
+        serverSettings: ["client_min_messages": "warning"], applicationName: "wren-demo"))
       return OpenDatabase(db: conn, close: { await conn.close() })
     }
   }

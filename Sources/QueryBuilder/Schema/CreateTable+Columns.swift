@@ -49,7 +49,8 @@ extension CreateTable {
     for column in schema.columns {
       guard let reference = column.references else { continue }
       var text = constraintName(column, "fkey", dialect) + " FOREIGN KEY (" + dialect.quoteIdentifier(column.name) + ")"
-      text += " REFERENCES " + dialect.quoteIdentifier(reference.table) + " (" + dialect.quoteIdentifier(reference.column) + ")"
+      text += " REFERENCES " + dialect.quoteIdentifier(reference.table)
+      if let referenced = reference.column { text += " (" + dialect.quoteIdentifier(referenced) + ")" }
       if reference.onDelete != .noAction { text += " ON DELETE " + reference.onDelete.rawValue }
       constraints.append(text)
     }
