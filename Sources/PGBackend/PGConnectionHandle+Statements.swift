@@ -160,8 +160,9 @@ extension PGConnectionHandle {
           let (columns, types) = result.describeColumns()
           outcome.rows += result.rows(columns: columns, types: types)
         }
-        // For SELECT and RETURNING the command tag's count is the row count.
-        outcome.affectedRows += Int(PQntuples(result.pointer))
+        // Rows returned by INSERT/UPDATE/DELETE ... RETURNING are the changed ones;
+        // a SELECT's rows were only read (`execute` reports changed rows).
+        if result.changesRows { outcome.affectedRows += Int(PQntuples(result.pointer)) }
       case PGRES_COMMAND_OK:
         outcome.affectedRows += result.affectedRows
       default:

@@ -23,6 +23,16 @@ final class PGResult {
     return Int(String(cString: text)) ?? 0
   }
 
+  /// Whether the command changes rows: INSERT, UPDATE, DELETE or MERGE (whose rows,
+  /// with RETURNING, are the changed ones), not SELECT, SHOW, FETCH or EXPLAIN.
+  var changesRows: Bool {
+    guard let tag = PQcmdStatus(pointer) else { return false }
+    switch UInt8(bitPattern: tag[0]) {
+    case UInt8(ascii: "I"), UInt8(ascii: "U"), UInt8(ascii: "D"), UInt8(ascii: "M"): return true
+    default: return false
+    }
+  }
+
   /// Whether this is the result of `DEALLOCATE ALL` or `DISCARD ALL`, which drop every
   /// prepared statement of the session.
   var droppedAllPreparedStatements: Bool {
@@ -43,8 +53,8 @@ final class PGResult {
       ?? "unknown error"
     let code = sqlState.map(DatabaseError.Code.fromSQLState) ?? .other
     return DatabaseError(
-      code: code, sqlState: sqlState, message: primary,
-      detail: field(Int32(UInt8(ascii: "D"))).map(PostgresErrorDetail.redactingValues),
+      code: code, sqlState: sqlState, message: PostgresErrorRedaction.message(primary, sqlState: sqlState),
+      detail: field(Int32(UInt8(ascii: "D"))).map { PostgresErrorRedaction.detail($0, sqlState: sqlState) },
       hint: field(Int32(UInt8(ascii: "H"))),
       constraint: field(Int32(UInt8(ascii: "n"))), schema: field(Int32(UInt8(ascii: "s"))),
       table: field(Int32(UInt8(ascii: "t"))), column: field(Int32(UInt8(ascii: "c"))),

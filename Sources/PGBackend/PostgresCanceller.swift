@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import CLibPQ
 import Synchronization
 
@@ -56,13 +61,35 @@ final class PostgresCanceller: Sendable {
     guard send else { return }
     let object = cancelObject
     let started = BackgroundThread.start { [self] in
-      if let object {
-        var message = [CChar](repeating: 0, count: 256)
-        _ = PQcancel(object.pointer, &message, Int32(message.count))
+      // The server ignores a cancel that reaches it before it has begun the statement
+      // (the session still reads as idle), however soon the statement was sent: under
+      // load the cancel can overtake it. So ask again, less and less often, until the
+      // statement has ended; a repeat can only reach this same statement, because the
+      // next one waits in `end()` for this thread to finish.
+      var pause: Duration = .milliseconds(50)
+      while true {
+        if let object {
+          var message = [CChar](repeating: 0, count: 256)
+          _ = PQcancel(object.pointer, &message, Int32(message.count))
+        }
+        guard isStillInFlight(after: pause) else { break }
+        pause = min(pause * 2, .seconds(1))
       }
       finishRequest()
     }
     if !started { finishRequest() }
+  }
+
+  /// Sleeps for up to `duration` (this is a background thread, not a pool thread),
+  /// returning early once the statement has ended.
+  /// - Returns: whether the statement is still in flight.
+  private func isStillInFlight(after duration: Duration) -> Bool {
+    let deadline = ContinuousClock.now + duration
+    while state.withLock({ $0.inFlight }) {
+      if ContinuousClock.now >= deadline { return true }
+      usleep(2_000)
+    }
+    return false
   }
 
   /// Marks the end of the statement; waits for a cancel request still being sent.

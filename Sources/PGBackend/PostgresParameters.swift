@@ -90,7 +90,9 @@ struct PostgresParameters {
       appendBinary(exact.bitPattern.bigEndian)
     case (.int(let i), .numeric): appendText(String(i))
     case (.double(let d), .float8): appendBinary(d.bitPattern.bigEndian)
-    case (.double(let d), .float4): appendBinary(Float(d).bitPattern.bigEndian)
+    case (.double(let d), .float4):
+      guard let exact = d.isNaN ? Float.nan : Float(exactly: d) else { throw outOfRange() }
+      appendBinary(exact.bitPattern.bigEndian)
     case (.double(let d), .numeric):
       appendText(d.isNaN ? "NaN" : d.isInfinite ? (d < 0 ? "-Infinity" : "Infinity") : String(d))
     case (.double(let d), .int8), (.double(let d), .int4), (.double(let d), .int2):

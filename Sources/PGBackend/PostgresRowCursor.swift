@@ -100,6 +100,8 @@ final class PostgresRowCursor: RowCursor {
   private var cancelReason: PostgresCanceller.Reason?
 
   private func translate(_ error: DatabaseError) async -> any Error {
+    // As for other statements: a server that went away mid-stream is a connection failure.
+    if handle.isBroken { return connection.lostError(from: error) }
     guard error.code == .queryCanceled else { return error }
     if case .taskCancelled? = cancelReason { return CancellationError() }
     return error
