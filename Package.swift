@@ -133,6 +133,11 @@ let package = Package(
       swiftSettings: strictSettings
     ),
     .testTarget(
+      name: "CrossBackendTests",
+      dependencies: ["QueryBuilder", "Model", "PGBackend", "SQLiteTestBackend"],
+      swiftSettings: strictSettings
+    ),
+    .testTarget(
       name: "SQLiteTestBackendTests",
       dependencies: [
         "SQLiteTestBackend", "QueryBuilder", "Model",

@@ -23,6 +23,9 @@ public struct SQL: Sendable, Hashable {
     /// A model column: `"table"."name"` in statements over several tables, `"name"`
     /// in statements over one.
     case column(table: String, name: String)
+    /// A table a statement reads from (FROM or JOIN), rendered as a quoted identifier;
+    /// lets column resolution see which tables a statement reaches.
+    case table(String)
     /// Text that differs by dialect (both spellings written out, so that a `switch`
     /// over dialects shows the difference).
     case dialectText(postgres: String, sqlite: String)
@@ -72,9 +75,22 @@ public struct SQL: Sendable, Hashable {
   /// The same statement with model columns turned into plain identifiers: bare
   /// (`"age"`) when all of them belong to one table, qualified (`"users"."age"`) when
   /// the statement reaches several (joins, correlated subqueries).
-  public func resolvingColumns() -> SQL {
+  /// - Throws: ``MisuseError`` when the statement reads one table twice (a self-join,
+  ///   or a subquery over the outer query's table): its columns would be ambiguous,
+  ///   and table aliases are not supported yet. Write such a query as raw SQL.
+  public func resolvingColumns() throws -> SQL {
     var tables = Set<String>()
-    for case .column(let table, _) in segments { tables.insert(table) }
+    var sources: [String: Int] = [:]
+    for segment in segments {
+      switch segment {
+      case .column(let table, _): tables.insert(table)
+      case .table(let name): sources[name, default: 0] += 1
+      default: break
+      }
+    }
+    if let repeated = sources.first(where: { $0.value > 1 })?.key {
+      throw MisuseError("the statement reads table \"\(repeated)\" more than once (a self-join or a subquery over the same table); its columns would be ambiguous and table aliases are not supported yet: write it as raw SQL")
+    }
     let qualified = tables.count > 1
     return SQL(segments: segments.map { segment in
       guard case .column(let table, let name) = segment else { return segment }
@@ -115,6 +131,8 @@ public struct SQL: Sendable, Hashable {
         text += parts.map(dialect.quoteIdentifier).joined(separator: ".")
       case .column(let table, let name):
         if qualifyColumns { text += dialect.quoteIdentifier(table) + "." }
+        text += dialect.quoteIdentifier(name)
+      case .table(let name):
         text += dialect.quoteIdentifier(name)
       case .dialectText(let postgres, let sqlite):
         switch dialect {

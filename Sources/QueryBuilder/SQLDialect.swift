@@ -16,9 +16,16 @@ public enum SQLDialect: String, Sendable, Hashable, CaseIterable {
   }
 
   /// The largest number of binds one statement may carry.
+  ///
+  /// PostgreSQL's protocol counts parameters in 16 bits (65,535), but libpq drops the
+  /// connection ("lost synchronization with server: got message type "t"") when the
+  /// ParameterDescription of a described statement is over 30,000 bytes: 6 + 4 per
+  /// parameter, so 7,498 is the most a statement can carry through the PostgreSQL
+  /// backend (which describes every statement with binds). See `pqParseInput3` in
+  /// libpq's `fe-protocol3.c`.
   public var maxBindCount: Int {
     switch self {
-    case .postgres: 65_535
+    case .postgres: 7_498
     case .sqlite: 32_766  // SQLITE_MAX_VARIABLE_NUMBER since 3.32
     }
   }

@@ -78,7 +78,8 @@ struct StreamTests {
         return await reader.result
       }
       #expect(throws: CancellationError.self) { try result.get() }
-      #expect(elapsed < .seconds(1))
+      // Well before the 10 s the whole stream takes (room for a loaded two-core machine).
+      #expect(elapsed < .seconds(5))
       #expect(rowsRead.load(ordering: .relaxed) < 1000)
       #expect(try await conn.fetchValue("SELECT 1", as: Int.self) == 1)
     }

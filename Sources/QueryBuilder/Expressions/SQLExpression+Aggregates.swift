@@ -33,17 +33,37 @@ extension SQLExpressible where Value: SQLNumeric & SQLColumnValue & OptionalValu
 extension SQLExpressible where Value: SQLValueConvertible {
   /// `MIN(x)`, NULL over no rows.
   @_disfavoredOverload
-  public func min() -> SQLExpression<Value?> { function("MIN", expression.sql) }
+  public func min() -> SQLExpression<Value?> { SQLExpression(extremum(.min, expression.sql, Value.self)) }
   /// `MAX(x)`, NULL over no rows.
   @_disfavoredOverload
-  public func max() -> SQLExpression<Value?> { function("MAX", expression.sql) }
+  public func max() -> SQLExpression<Value?> { SQLExpression(extremum(.max, expression.sql, Value.self)) }
 }
 
 extension SQLExpressible where Value: SQLValueConvertible & OptionalValue {
   /// `MIN(x)` over a nullable column.
-  public func min() -> SQLExpression<Value> { function("MIN", expression.sql) }
+  public func min() -> SQLExpression<Value> { SQLExpression(extremum(.min, expression.sql, Value.self)) }
   /// `MAX(x)` over a nullable column.
-  public func max() -> SQLExpression<Value> { function("MAX", expression.sql) }
+  public func max() -> SQLExpression<Value> { SQLExpression(extremum(.max, expression.sql, Value.self)) }
+}
+
+private enum Extremum: String { case min = "MIN", max = "MAX" }
+
+/// `MIN(x)` / `MAX(x)`, spelled so that PostgreSQL has the function: it has neither
+/// for `boolean` nor for `uuid`. Booleans take `BOOL_AND` / `BOOL_OR` (the same thing,
+/// false < true); UUIDs compare as their canonical text byte by byte, which is both how
+/// `uuid` sorts and how SQLite, storing that text, compares them.
+private func extremum(_ kind: Extremum, _ argument: SQL, _ type: Any.Type) -> SQL {
+  let name = kind.rawValue
+  switch (type as? any SQLColumnValue.Type)?.sqlColumnType {
+  case .bool?:
+    let postgres = kind == .min ? "BOOL_AND(" : "BOOL_OR("
+    return SQL(segments: [.dialectText(postgres: postgres, sqlite: name + "(")]) + argument + ")"
+  case .uuid?:
+    return SQL(segments: [.dialectText(postgres: "CAST(" + name + "(CAST(", sqlite: name + "(")]) + argument
+      + SQL(segments: [.dialectText(postgres: " AS TEXT) COLLATE \"C\") AS UUID)", sqlite: ")")])
+  default:
+    return functionCall(name, argument)
+  }
 }
 
 private func function<T>(_ name: String, _ argument: SQL) -> SQLExpression<T> {

@@ -1,6 +1,11 @@
 import Model
 
-extension SQLExpressible where Value: SQLValueConvertible {
+/// Text types pattern matching applies to: String and String?.
+public protocol SQLTextValue: SQLValueConvertible {}
+extension String: SQLTextValue {}
+extension Optional: SQLTextValue where Wrapped == String {}
+
+extension SQLExpressible where Value: SQLTextValue {
   /// `lhs LIKE $1`: `%` matches any run of characters, `_` one character.
   /// Case-sensitive on both backends (SQLite connections set `case_sensitive_like`).
   public func like(_ pattern: String) -> SQLExpression<Bool> {

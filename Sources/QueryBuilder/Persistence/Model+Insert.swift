@@ -14,7 +14,7 @@ extension Model {
     let plan = Self.insertPlan(for: columnValues, keyIsSet: !primaryKeyValue.isNull)
     let statement = InsertStatement(table: Self.tableName, columns: plan.columns, rows: [plan.values],
                                     returning: plan.returnsKey.map { [$0] } ?? [])
-    try await attributingErrors(to: Self.self) {
+    try await attributingErrors(to: Self.self, db: db, columns: plan.columns, rows: [plan.values]) {
       if plan.returnsKey == nil {
         try await db.execute(statement.sql)
       } else {

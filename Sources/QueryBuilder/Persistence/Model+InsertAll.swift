@@ -41,7 +41,7 @@ extension Model {
     let statement = InsertStatement(table: tableName, columns: plan.columns, rows: rows,
                                     returning: plan.returnsKey.map { [$0] } ?? [])
     plan.values = []
-    try await attributingErrors(to: Self.self) {
+    try await attributingErrors(to: Self.self, db: db, columns: plan.columns, rows: rows) {
       guard plan.returnsKey != nil else {
         try await db.execute(statement.sql)
         return

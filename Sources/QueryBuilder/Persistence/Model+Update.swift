@@ -6,13 +6,16 @@ extension Model {
   ///   the key); ``DatabaseError`` naming the model's fields.
   public func update(_ db: any Database) async throws {
     let (key, keyValue) = try Self.requireKey(primaryKeyValue)
-    let assignments = zip(Self.schema.columns, columnValues).filter { !$0.0.isPrimaryKey }.map { column, value in
+    let values = columnValues
+    let assignments = zip(Self.schema.columns, values).filter { !$0.0.isPrimaryKey }.map { column, value in
       "\(identifier: column.name) = " + SQL(segments: [.bind(value)])
     }
     guard !assignments.isEmpty else { return }  // only a key: nothing to change
     let sql: SQL = "UPDATE \(identifier: Self.tableName) SET " + SQL.joined(assignments, separator: ", ")
       + " WHERE \(identifier: key.name) = " + SQL(segments: [.bind(keyValue)])
-    let changed = try await attributingErrors(to: Self.self) { try await db.execute(sql) }
+    let changed = try await attributingErrors(to: Self.self, db: db, columns: Self.schema.columns.map(\.name), rows: [values]) {
+      try await db.execute(sql)
+    }
     if changed == 0 { throw PersistenceError(.notFound, model: Self.self, table: Self.tableName) }
   }
 
@@ -29,7 +32,7 @@ extension Model {
   public func delete(_ db: any Database) async throws -> Bool {
     let (key, keyValue) = try Self.requireKey(primaryKeyValue)
     let sql: SQL = "DELETE FROM \(identifier: Self.tableName) WHERE \(identifier: key.name) = " + SQL(segments: [.bind(keyValue)])
-    return try await attributingErrors(to: Self.self) { try await db.execute(sql) } > 0
+    return try await attributingErrors(to: Self.self, db: db) { try await db.execute(sql) } > 0
   }
 
   static func requireKey(_ value: SQLValue) throws -> (ColumnSchema, SQLValue) {

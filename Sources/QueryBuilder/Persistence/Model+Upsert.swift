@@ -27,7 +27,7 @@ extension Model {
     let statement = InsertStatement(table: Self.tableName, columns: plan.columns, rows: [plan.values],
                                     conflict: .doUpdate(target: conflictTarget, columns: updated),
                                     returning: key.map { [$0] } ?? [])
-    try await attributingErrors(to: Self.self) {
+    try await attributingErrors(to: Self.self, db: db, columns: plan.columns, rows: [plan.values]) {
       if let row = try await db.fetchOne(statement.sql), plan.returnsKey != nil {
         try didInsert(primaryKey: row[0])
       }

@@ -202,14 +202,14 @@ extension Model {
   /// An inner join with another model on `condition`.
   public static func join<N: Model, P: SQLExpressible>(_ model: N.Type, on condition: (Columns, N.Columns) -> P)
     -> Join<Self, N> where P.Value == Bool {
-    Join<Self, N>(source: SQL(segments: [.identifier([tableName])]) + joinClause("JOIN", N.self, condition(columns, N.columns)))
+    Join<Self, N>(source: SQL(segments: [.table(tableName)]) + joinClause("JOIN", N.self, condition(columns, N.columns)))
   }
 
   /// A left join with another model: rows without a match keep it as nil.
   public static func leftJoin<N: Model, P: SQLExpressible>(_ model: N.Type, on condition: (Columns, N.Columns) -> P)
     -> LeftJoin<Self, N> where P.Value == Bool {
     LeftJoin(clauses: SelectClauses(),
-             source: SQL(segments: [.identifier([tableName])]) + joinClause("LEFT JOIN", N.self, condition(columns, N.columns)))
+             source: SQL(segments: [.table(tableName)]) + joinClause("LEFT JOIN", N.self, condition(columns, N.columns)))
   }
 }
 
@@ -219,5 +219,5 @@ extension SQLExpressible where Value: SQLValueConvertible {
 }
 
 private func joinClause<N: Model>(_ kind: String, _ model: N.Type, _ condition: some SQLExpressible) -> SQL {
-  " \(unsafeRaw: kind) \(identifier: N.tableName) ON " + condition.expression.expression.sql
+  " \(unsafeRaw: kind) " + SQL(segments: [.table(N.tableName)]) + " ON " + condition.expression.expression.sql
 }

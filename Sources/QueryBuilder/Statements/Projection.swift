@@ -80,7 +80,7 @@ public struct Projection<M: Model, each V: SQLValueConvertible>: Sendable {
   }
 
   func unresolved(_ dialect: SQLDialect) throws -> SQL {
-    try clauses.select(SQL.joined(selection, separator: ", "), from: SQL(segments: [.identifier([M.tableName])]),
+    try clauses.select(SQL.joined(selection, separator: ", "), from: SQL(segments: [.table(M.tableName)]),
                        dialect: dialect)
   }
 
@@ -133,10 +133,26 @@ extension Query {
 }
 
 extension Model {
-  /// Selects expressions from every row: `User.select { $0.name }`.
+  /// Selects expressions from every row: `User.select { ($0.name, $0.age) }`.
   public static func select<each E: SQLExpressible>(_ selection: (Columns) -> (repeat each E))
     -> Projection<Self, repeat (each E).Value> where repeat (each E).Value: SQLValueConvertible {
     Query<Self>().select(selection)
+  }
+
+  /// Selects one expression from every row: `User.select { $0.name }`.
+  public static func select<E: SQLExpressible>(_ selection: (Columns) -> E)
+    -> Projection<Self, E.Value> where E.Value: SQLValueConvertible {
+    Query<Self>().select(selection)
+  }
+}
+
+extension Query {
+  /// Selects one expression. Written apart from the tuple form because the type checker
+  /// cannot infer a one-element pack from context: without it,
+  /// `$0.id.in(Order.select { $0.userID })` does not compile.
+  public func select<E: SQLExpressible>(_ selection: (M.Columns) -> E)
+    -> Projection<M, E.Value> where E.Value: SQLValueConvertible {
+    Projection(clauses: clauses, selection: [selection(M.columns).expression.sql])
   }
 }
 

@@ -26,13 +26,13 @@ extension Query {
     let sql: SQL = needsSubquery
       ? "SELECT COUNT(*) FROM (" + (try counting.unresolved(selecting: M.selection, db.dialect)) + ") AS counted"
       : try counting.unresolved(selecting: "COUNT(*)", db.dialect)
-    return try await db.fetchValue(sql.resolvingColumns(), as: Int.self) ?? 0
+    return try await db.fetchValue(try sql.resolvingColumns(), as: Int.self) ?? 0
   }
 
   /// Whether any row matches.
   public func exists(_ db: any Database) async throws -> Bool {
     let sql: SQL = "SELECT EXISTS (" + (try existsSubquery(db.dialect)) + ")"
-    return try await db.fetchValue(sql.resolvingColumns(), as: Bool.self) ?? false
+    return try await db.fetchValue(try sql.resolvingColumns(), as: Bool.self) ?? false
   }
 
   /// `EXISTS (subquery)` as a condition for another query; it may refer to the outer

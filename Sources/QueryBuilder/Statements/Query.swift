@@ -86,7 +86,7 @@ public struct Query<M: Model>: Sendable {
 
   /// The SELECT with `selection`, columns still model columns (for use as a subquery).
   func unresolved(selecting selection: SQL, _ dialect: SQLDialect) throws -> SQL {
-    try clauses.select(selection, from: SQL(segments: [.identifier([M.tableName])]), dialect: dialect)
+    try clauses.select(selection, from: SQL(segments: [.table(M.tableName)]), dialect: dialect)
   }
 }
 

@@ -69,6 +69,10 @@ public struct SelectClauses: Sendable {
       case .forUpdate(let s, let n): ("FOR UPDATE", s, n)
       case .forShare(let s, let n): ("FOR SHARE", s, n)
       }
+      // PostgreSQL's grammar takes one of them: `SKIP LOCKED NOWAIT` is a syntax error.
+      if skipLocked && noWait {
+        throw MisuseError("\(clause) takes either SKIP LOCKED or NOWAIT, not both")
+      }
       sql.append(unsafeRaw: " " + clause)
       if skipLocked { sql.append(unsafeRaw: " SKIP LOCKED") }
       if noWait { sql.append(unsafeRaw: " NOWAIT") }

@@ -45,10 +45,15 @@ extension Query {
     var updates = Updates<M>()
     set(&updates)
     guard !updates.assignments.isEmpty else { throw MisuseError("UPDATE of \(M.tableName) assigns no column") }
-    var sql: SQL = "UPDATE \(identifier: M.tableName) SET "
+    // PostgreSQL rejects `SET a = 1, a = 2` while SQLite keeps the last: refuse on both.
+    var assigned = Set<String>()
+    for (column, _) in updates.assignments where !assigned.insert(column).inserted {
+      throw MisuseError("UPDATE of \(M.tableName) assigns column \(column) more than once")
+    }
+    var sql: SQL = "UPDATE " + SQL(segments: [.table(M.tableName)]) + " SET "
     sql.append(SQL.joined(updates.assignments.map { "\(identifier: $0.column) = " + $0.value }, separator: ", "))
     clauses.appendFilters(to: &sql)
-    return sql.resolvingColumns()
+    return try sql.resolvingColumns()
   }
 
   /// `DELETE FROM ... WHERE ...`; returns the number of rows deleted.
@@ -63,8 +68,8 @@ extension Query {
 
   private func deleteStatement() throws -> SQL {
     try clauses.requireOnlyFilters(for: "DELETE")
-    var sql: SQL = "DELETE FROM \(identifier: M.tableName)"
+    var sql: SQL = "DELETE FROM " + SQL(segments: [.table(M.tableName)])
     clauses.appendFilters(to: &sql)
-    return sql.resolvingColumns()
+    return try sql.resolvingColumns()
   }
 }

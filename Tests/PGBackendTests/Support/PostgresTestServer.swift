@@ -12,6 +12,14 @@ import Testing
 /// Locally without it, PostgreSQL suites are skipped with one line saying why; with
 /// `CI=true` they always run, so a missing server fails them.
 enum PostgresTestServer {
+  /// `options` with a generous connect timeout: the whole suite connects at once on a
+  /// two-core machine, and a slow fork of a server process is not what tests test.
+  static func patient(_ options: PostgresConnectionOptions) -> PostgresConnectionOptions {
+    var options = options
+    options.connectTimeout = .seconds(60)
+    return options
+  }
+
   static let url: String? = ProcessInfo.processInfo.environment["WREN_TEST_POSTGRES_URL"]
 
   static var isCI: Bool {
@@ -47,12 +55,12 @@ enum PostgresTestServer {
   static func connect(searchPath schema: String, options: PostgresConnectionOptions = PostgresConnectionOptions()) async throws -> PostgresConnection {
     var options = options
     options.serverSettings["search_path"] = SQLDialect.postgres.quoteIdentifier(schema)
-    return try await PostgresConnection.connect(try requireURL(), options: options)
+    return try await PostgresConnection.connect(try requireURL(), options: patient(options))
   }
 
   /// A plain connection to the test server.
   static func connect(options: PostgresConnectionOptions = PostgresConnectionOptions()) async throws -> PostgresConnection {
-    try await PostgresConnection.connect(try requireURL(), options: options)
+    try await PostgresConnection.connect(try requireURL(), options: patient(options))
   }
 
   /// Runs `body` on a connection to a fresh `schema`, bounded by `timeLimit`; then

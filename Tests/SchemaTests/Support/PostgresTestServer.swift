@@ -13,6 +13,14 @@ import Testing
 /// Locally without it, PostgreSQL suites are skipped with one line saying why; with
 /// `CI=true` they always run, so a missing server fails them.
 enum PostgresTestServer {
+  /// `options` with a generous connect timeout: the whole suite connects at once on a
+  /// two-core machine, and a slow fork of a server process is not what tests test.
+  static func patient(_ options: PostgresConnectionOptions) -> PostgresConnectionOptions {
+    var options = options
+    options.connectTimeout = .seconds(60)
+    return options
+  }
+
   static let url: String? = ProcessInfo.processInfo.environment["WREN_TEST_POSTGRES_URL"]
 
   static var isCI: Bool {
@@ -37,7 +45,7 @@ enum PostgresTestServer {
   static func connect(searchPath schema: String) async throws -> PostgresConnection {
     var options = PostgresConnectionOptions(serverSettings: ["client_min_messages": "warning"])
     options.serverSettings["search_path"] = SQLDialect.postgres.quoteIdentifier(schema)
-    return try await PostgresConnection.connect(try requireURL(), options: options)
+    return try await PostgresConnection.connect(try requireURL(), options: patient(options))
   }
 
   /// Runs `body` with a connection to a fresh `schema` of its own, then closes the
@@ -56,7 +64,7 @@ enum PostgresTestServer {
   @discardableResult
   static func admin<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
     let conn = try await PostgresConnection.connect(
-      try requireURL(), options: PostgresConnectionOptions(serverSettings: ["client_min_messages": "warning"]))
+      try requireURL(), options: patient(PostgresConnectionOptions(serverSettings: ["client_min_messages": "warning"])))
     do {
       let value = try await body(conn)
       await conn.close()
