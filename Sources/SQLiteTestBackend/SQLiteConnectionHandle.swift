@@ -54,6 +54,10 @@ final class SQLiteConnectionHandle: @unchecked Sendable {
     }
     let connection = SQLiteConnectionHandle(db: pointer, statementCacheCapacity: statementCacheCapacity)
     sqlite3_extended_result_codes(pointer, 1)
+    let collation = DecimalCollation.register(on: pointer)
+    guard collation == SQLITE_OK else {
+      throw SQLiteErrorMapping.error(resultCode: collation, db: pointer, sql: nil, binds: [], isConnectionFatal: true)
+    }
     let milliseconds = busyTimeout.components.seconds * 1000 + busyTimeout.components.attoseconds / 1_000_000_000_000_000
     if milliseconds > 0 {
       sqlite3_busy_timeout(pointer, Int32(clamping: milliseconds))

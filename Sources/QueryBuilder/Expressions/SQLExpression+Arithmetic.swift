@@ -1,13 +1,13 @@
 import Model
 
-/// Numeric types the query builder does arithmetic on.
+/// Numeric types the query builder does arithmetic on. Not Float: PostgreSQL computes
+/// `real` in single precision and SQLite in double, so results would differ.
 public protocol SQLNumeric: SQLValueConvertible {}
 extension Int: SQLNumeric {}
 extension Int64: SQLNumeric {}
 extension Int32: SQLNumeric {}
 extension Int16: SQLNumeric {}
 extension Double: SQLNumeric {}
-extension Float: SQLNumeric {}
 extension Optional: SQLNumeric where Wrapped: SQLNumeric {}
 
 extension SQLExpressible where Value: SQLNumeric {

@@ -35,7 +35,9 @@ extension SQLDialect {
       switch type {
       case .int16, .int32, .int64, .bool: "INTEGER"
       case .float, .double: "REAL"
-      case .text, .timestamp, .uuid, .decimal: "TEXT"
+      case .text, .timestamp, .uuid: "TEXT"
+      // Compared by value, not as text: the SQLite backend registers WREN_DECIMAL.
+      case .decimal: "TEXT COLLATE WREN_DECIMAL"
       case .bytes: "BLOB"
       }
     }

@@ -57,12 +57,10 @@ extension DifferentialQuery {
     q.append(DifferentialQuery("limit past the end") { db in
       try await Tag.where { $0.rank >= 0 }.order { $0.id.asc() }.limit(100).offset(3).fetchAll(db)
     })
-    q.append(DifferentialQuery("order by a decimal",
-                      knownIssue: "SQLite stores Decimal as TEXT and sorts it as text (\"-5\" < \"10\" < \"9\")") { db in
+    q.append(DifferentialQuery("order by a decimal") { db in
       try await User.where { $0.balance != nil }.order { [$0.balance.asc(), $0.id.asc()] }.fetchAll(db)
     })
-    q.append(DifferentialQuery("< and BETWEEN on a decimal",
-                      knownIssue: "SQLite compares Decimal TEXT with TEXT binds: lexicographically, not numerically") { db in
+    q.append(DifferentialQuery("< and BETWEEN on a decimal") { db in
       try await User.where { $0.balance < Decimal(1000) || $0.balance.between(Decimal(-5), and: Decimal(5)) }
         .order { $0.id.asc() }.fetchAll(db)
     })

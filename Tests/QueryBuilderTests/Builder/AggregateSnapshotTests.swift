@@ -38,9 +38,7 @@ extension Shop {
       try expectSQL(Order.select { $0.amount.sum() }, dialect,
                     postgres: #"SELECT CAST(SUM("amount") AS DOUBLE PRECISION) FROM "orders""#,
                     sqlite: #"SELECT CAST(SUM("amount") AS DOUBLE PRECISION) FROM "orders""#)
-      try expectSQL(Tag.select { $0.ratio.sum() }, dialect,
-                    postgres: #"SELECT CAST(SUM("ratio") AS DOUBLE PRECISION) FROM "tags""#,
-                    sqlite: #"SELECT CAST(SUM("ratio") AS DOUBLE PRECISION) FROM "tags""#)
+      // No sum() on Float columns: it does not compile (single vs double precision).
     }
 
     @Test(arguments: SQLDialect.allCases)

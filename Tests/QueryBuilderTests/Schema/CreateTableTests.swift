@@ -38,7 +38,7 @@ import Testing
       "blob" BLOB NOT NULL DEFAULT X'00abff', \
       "created_at" TEXT NOT NULL DEFAULT '2023-11-14T22:13:20.250000Z', \
       "token" TEXT NOT NULL DEFAULT '3f2504e0-4f89-41d3-9a0c-0305e82c3301', \
-      "price" TEXT DEFAULT '12.5', \
+      "price" TEXT COLLATE WREN_DECIMAL DEFAULT '12.5', \
       "note" TEXT DEFAULT NULL)
       """,
     ])
@@ -129,7 +129,7 @@ import Testing
     try expectDDL(CreateTable(DDLFixtures.invoices), in: dialect, postgres: [
       #"CREATE TABLE "invoices" ("number" bigint PRIMARY KEY, "total" numeric NOT NULL)"#,
     ], sqlite: [
-      #"CREATE TABLE "invoices" ("number" INTEGER NOT NULL PRIMARY KEY, "total" TEXT NOT NULL)"#,
+      #"CREATE TABLE "invoices" ("number" INTEGER NOT NULL PRIMARY KEY, "total" TEXT COLLATE WREN_DECIMAL NOT NULL)"#,
     ])
   }
 

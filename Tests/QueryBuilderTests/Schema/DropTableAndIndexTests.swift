@@ -44,6 +44,6 @@ import Testing
     #expect(SQLColumnType.allCases == [.int16, .int32, .int64, .float, .double, .bool, .text, .bytes, .timestamp, .uuid, .decimal])
     #expect(postgres == ["smallint", "integer", "bigint", "real", "double precision", "boolean", "text", "bytea",
                          "timestamptz", "uuid", "numeric"])
-    #expect(sqlite == ["INTEGER", "INTEGER", "INTEGER", "REAL", "REAL", "INTEGER", "TEXT", "BLOB", "TEXT", "TEXT", "TEXT"])
+    #expect(sqlite == ["INTEGER", "INTEGER", "INTEGER", "REAL", "REAL", "INTEGER", "TEXT", "BLOB", "TEXT", "TEXT", "TEXT COLLATE WREN_DECIMAL"])
   }
 }

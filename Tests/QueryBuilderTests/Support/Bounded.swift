@@ -17,13 +17,14 @@ func runBounded(
   let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<Void, any Error>?, Never>) in
     first.set(continuation)
     let timer = Task.detached {
-      try? await Task.sleep(for: timeout)
+      // A cancelled sleep means the body finished: only a sleep that ran out is a timeout.
+      guard (try? await Task.sleep(for: timeout)) != nil else { return }
       first.resume(returning: nil)
     }
     Task.detached {
       let result = await task.result
-      timer.cancel()
       first.resume(returning: result)
+      timer.cancel()
     }
   }
   guard let result else {
