@@ -63,6 +63,34 @@ static inline void bench_item_free(bench_item *item) {
   if (item->has_note) bench_text_free(&item->note);
 }
 
+/// 2026-01-01 00:00:00 UTC, seconds since 1970: the seed's first timestamp.
+#define BENCH_SEED_EPOCH INT64_C(1767225600)
+
+/// Row `i` of the seed described in WORKLOADS.md; false when out of memory.
+static inline bool bench_item_seed(int64_t i, bench_item *item) {
+  char text[32];
+  int len = snprintf(text, sizeof text, "item-%lld", (long long)i);
+  if (!bench_text_set(&item->name, text, (size_t)len)) return false;
+  item->id = i;
+  item->qty = (int32_t)(i % 1000);
+  item->price = (double)i * 0.25;
+  item->created_us = (BENCH_SEED_EPOCH + i) * INT64_C(1000000);
+  item->active = i % 2 == 0;
+  item->has_note = i % 3 != 0;
+  if (!item->has_note) {
+    item->note.len = 0;
+    item->note.heap = NULL;
+    item->note.small[0] = '\0';
+    return true;
+  }
+  len = snprintf(text, sizeof text, "note %lld", (long long)i);
+  if (!bench_text_set(&item->note, text, (size_t)len)) {
+    bench_text_free(&item->name);
+    return false;
+  }
+  return true;
+}
+
 static inline void bench_checksum_add(wren_bench_checksum *c, const bench_item *item) {
   c->rows += 1;
   c->sum_id = (int64_t)((uint64_t)c->sum_id + (uint64_t)item->id);

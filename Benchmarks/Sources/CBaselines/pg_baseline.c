@@ -1,45 +1,9 @@
-// Raw libpq baselines (P1, P2) and the Postgres seed.
+// Raw libpq baselines (P1, P2), the Postgres seed and P3's table handling.
 //
 // At their best: a prepared statement with a binary int8 parameter, binary results
 // read straight out of the PGresult, no per-row allocation for short text.
 
-#include "bench_item.h"
-
-#include <libpq-fe.h>
-
-#define OID_INT8 20
-
-/// The seven columns, in the order Wren decodes them.
-#define BENCH_COLUMNS "id, name, qty, price, created_at, active, note"
-
-/// Microseconds from 1970-01-01 to PostgreSQL's epoch, 2000-01-01.
-static const int64_t PG_EPOCH_UNIX_US = INT64_C(946684800000000);
-
-static PGconn *connect_db(const char *conninfo, char *err, size_t errlen) {
-  PGconn *conn = PQconnectdb(conninfo);
-  if (conn == NULL) {
-    bench_fail(err, errlen, "PQconnectdb: out of memory");
-    return NULL;
-  }
-  if (PQstatus(conn) != CONNECTION_OK) {
-    bench_fail(err, errlen, "connect: %s", PQerrorMessage(conn));
-    PQfinish(conn);
-    return NULL;
-  }
-  return conn;
-}
-
-/// Runs a statement without results; on failure writes the error and returns -1.
-static int exec_command(PGconn *conn, const char *sql, char *err, size_t errlen) {
-  PGresult *res = PQexec(conn, sql);
-  ExecStatusType status = PQresultStatus(res);
-  int rc = 0;
-  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
-    rc = bench_fail(err, errlen, "%.60s...: %s", sql, PQerrorMessage(conn));
-  }
-  PQclear(res);
-  return rc;
-}
+#include "pg_support.h"
 
 int wren_bench_pg_seed(const char *conninfo, int rows, char *err, size_t errlen) {
   PGconn *conn = connect_db(conninfo, err, errlen);
@@ -62,6 +26,11 @@ int wren_bench_pg_seed(const char *conninfo, int rows, char *err, size_t errlen)
       insert,
       "SELECT setval(pg_get_serial_sequence('bench_items', 'id'), (SELECT max(id) FROM bench_items))",
       "VACUUM ANALYZE bench_items",
+      "DROP TABLE IF EXISTS bench_ins",
+      "CREATE TABLE bench_ins ("
+      " id int8 PRIMARY KEY, name text NOT NULL, qty int4 NOT NULL,"
+      " price float8 NOT NULL, created_at timestamptz NOT NULL,"
+      " active bool NOT NULL, note text NULL)",
   };
   int rc = 0;
   for (size_t i = 0; i < sizeof steps / sizeof steps[0] && rc == 0; i++) {
@@ -69,23 +38,6 @@ int wren_bench_pg_seed(const char *conninfo, int rows, char *err, size_t errlen)
   }
   PQfinish(conn);
   return rc;
-}
-
-// Network byte order by shifts (portable; compilers turn these into bswap).
-static inline int64_t read_be64(const char *p) {
-  const unsigned char *b = (const unsigned char *)p;
-  return (int64_t)(((uint64_t)b[0] << 56) | ((uint64_t)b[1] << 48) | ((uint64_t)b[2] << 40) |
-                   ((uint64_t)b[3] << 32) | ((uint64_t)b[4] << 24) | ((uint64_t)b[5] << 16) |
-                   ((uint64_t)b[6] << 8) | (uint64_t)b[7]);
-}
-
-static inline int32_t read_be32(const char *p) {
-  const unsigned char *b = (const unsigned char *)p;
-  return (int32_t)(((uint32_t)b[0] << 24) | ((uint32_t)b[1] << 16) | ((uint32_t)b[2] << 8) | (uint32_t)b[3]);
-}
-
-static inline void write_be64(unsigned char *p, uint64_t v) {
-  for (int i = 7; i >= 0; i--, v >>= 8) p[i] = (unsigned char)v;
 }
 
 /// Checks once per result that the columns are the seven binary ones expected, so
@@ -182,6 +134,35 @@ double wren_bench_pg_point(const char *conninfo, int n, int table_rows,
   return elapsed;
 }
 
+/// Runs `sql` (the seven columns, binary results) and decodes every row into `items`.
+static int fetch_items(PGconn *conn, const char *sql, bench_items *items, char *err, size_t errlen) {
+  PGresult *res = PQexecParams(conn, sql, 0, NULL, NULL, NULL, NULL, 1);
+  if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+    bench_fail(err, errlen, "PQexecParams: %s", PQerrorMessage(conn));
+    PQclear(res);
+    return -1;
+  }
+  if (check_shape(res, err, errlen) != 0) {
+    PQclear(res);
+    return -1;
+  }
+  int rows = PQntuples(res);
+  if (!bench_items_reserve(items, (size_t)rows)) {
+    bench_fail(err, errlen, "out of memory");
+    PQclear(res);
+    return -1;
+  }
+  for (int r = 0; r < rows; r++) {
+    if (decode_row(res, r, &items->items[r], err, errlen) != 0) {
+      PQclear(res);
+      return -1;
+    }
+    items->count++;
+  }
+  PQclear(res);
+  return 0;
+}
+
 double wren_bench_pg_fetch_all(const char *conninfo, wren_bench_checksum *out,
                                char *err, size_t errlen) {
   memset(out, 0, sizeof *out);
@@ -189,41 +170,36 @@ double wren_bench_pg_fetch_all(const char *conninfo, wren_bench_checksum *out,
   if (conn == NULL) return -1;
 
   double start = bench_now();
-  PGresult *res = PQexecParams(conn, "SELECT " BENCH_COLUMNS " FROM bench_items",
-                               0, NULL, NULL, NULL, NULL, 1);
-  if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-    bench_fail(err, errlen, "PQexecParams: %s", PQerrorMessage(conn));
-    PQclear(res);
-    PQfinish(conn);
-    return -1;
-  }
-  if (check_shape(res, err, errlen) != 0) {
-    PQclear(res);
-    PQfinish(conn);
-    return -1;
-  }
-  int rows = PQntuples(res);
   bench_items items = {0};
-  if (!bench_items_reserve(&items, (size_t)rows)) {
-    bench_fail(err, errlen, "out of memory");
-    PQclear(res);
+  if (fetch_items(conn, "SELECT " BENCH_COLUMNS " FROM bench_items", &items, err, errlen) != 0) {
+    bench_items_free(&items);
     PQfinish(conn);
     return -1;
   }
-  for (int r = 0; r < rows; r++) {
-    if (decode_row(res, r, &items.items[r], err, errlen) != 0) {
-      bench_items_free(&items);
-      PQclear(res);
-      PQfinish(conn);
-      return -1;
-    }
-    items.count++;
-  }
-  PQclear(res);
   double elapsed = bench_now() - start;
 
   bench_items_checksum(&items, out);
   bench_items_free(&items);
   PQfinish(conn);
   return elapsed;
+}
+
+int wren_bench_pg_ins_reset(const char *conninfo, char *err, size_t errlen) {
+  PGconn *conn = connect_db(conninfo, err, errlen);
+  if (conn == NULL) return -1;
+  int rc = exec_command(conn, "TRUNCATE bench_ins", err, errlen);
+  PQfinish(conn);
+  return rc;
+}
+
+int wren_bench_pg_ins_checksum(const char *conninfo, wren_bench_checksum *out, char *err, size_t errlen) {
+  memset(out, 0, sizeof *out);
+  PGconn *conn = connect_db(conninfo, err, errlen);
+  if (conn == NULL) return -1;
+  bench_items items = {0};
+  int rc = fetch_items(conn, "SELECT " BENCH_COLUMNS " FROM bench_ins", &items, err, errlen);
+  if (rc == 0) bench_items_checksum(&items, out);
+  bench_items_free(&items);
+  PQfinish(conn);
+  return rc;
 }

@@ -25,6 +25,23 @@ enum Baselines {
     try sample { out, err, len in wren_bench_pg_fetch_all(conninfo, out, err, len) }
   }
 
+  /// Empties P3's `bench_ins` (not timed).
+  static func postgresResetInserts(conninfo: String) throws {
+    try check { err, len in Double(wren_bench_pg_ins_reset(conninfo, err, len)) }
+  }
+
+  /// P3 in pipeline mode; returns the elapsed seconds.
+  static func postgresInsertMany(conninfo: String, rows: Int) throws -> Double {
+    try check { err, len in wren_bench_pg_insert_many(conninfo, Int32(rows), err, len) }
+  }
+
+  /// The checksum of what P3 left in `bench_ins`, read back in one query (not timed).
+  static func postgresInsertedChecksum(conninfo: String) throws -> Checksum {
+    var checksum = wren_bench_checksum()
+    try check { err, len in Double(wren_bench_pg_ins_checksum(conninfo, &checksum, err, len)) }
+    return Checksum(checksum)
+  }
+
   static func sqliteFetchAll(path: String) throws -> Sample {
     try sample { out, err, len in wren_bench_sqlite_fetch_all(path, out, err, len) }
   }
@@ -32,6 +49,36 @@ enum Baselines {
   static func sqlitePoint(path: String, queries: Int, tableRows: Int) throws -> Sample {
     try sample { out, err, len in
       wren_bench_sqlite_point(path, Int32(queries), Int32(tableRows), out, err, len)
+    }
+  }
+
+  /// T1: `iterations` unit tests on fresh in-memory databases, running `statements`
+  /// (the distinct texts, in the order they first run).
+  static func sqliteTestUnit(iterations: Int, statements: [String]) throws -> Sample {
+    // The texts NUL-terminated in one buffer, and a pointer to each.
+    var buffer: [CChar] = []
+    var offsets: [Int] = []
+    for text in statements {
+      offsets.append(buffer.count)
+      buffer += text.utf8CString
+    }
+    return try buffer.withUnsafeBufferPointer { bytes in
+      let pointers = offsets.map { Optional(bytes.baseAddress! + $0) }
+      return try pointers.withUnsafeBufferPointer { sql in
+        try sample { out, err, len in
+          wren_bench_sqlite_test_unit(sql.baseAddress, Int32(sql.count), Int32(iterations), out, err, len)
+        }
+      }
+    }
+  }
+
+  /// How many times in a row the C side of T1 runs each of its distinct statements.
+  static func sqliteTestUnitRuns() -> [Int] {
+    var runs: [Int] = []
+    while true {
+      let count = wren_bench_sqlite_test_unit_runs(Int32(runs.count))
+      guard count >= 0 else { return runs }
+      runs.append(Int(count))
     }
   }
 

@@ -26,7 +26,7 @@ struct BenchEnvironment: Sendable {
   func unavailable(_ backend: Backend) -> String? {
     switch backend {
     case .postgres: postgresURL == nil ? "no WREN_BENCH_POSTGRES_URL / WREN_TEST_POSTGRES_URL" : nil
-    case .sqlite: nil
+    case .sqlite, .sqliteMemory: nil
     }
   }
 
@@ -36,6 +36,7 @@ struct BenchEnvironment: Sendable {
     switch backend {
     case .postgres: try Baselines.seedPostgres(conninfo: postgresURL ?? "", rows: tableRows)
     case .sqlite: try Baselines.seedSQLite(path: sqlitePath, rows: tableRows)
+    case .sqliteMemory: break
     }
   }
 

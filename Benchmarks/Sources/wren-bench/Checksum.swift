@@ -1,3 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 import CBaselines
 import Model
 
@@ -30,15 +35,28 @@ struct Checksum: Sendable, Equatable, CustomStringConvertible {
 
   @inline(__always)
   mutating func add(_ item: BenchItem) {
+    add(id: item.id, name: item.name, qty: item.qty, price: item.price, createdAt: item.createdAt,
+        active: item.active, note: item.note)
+  }
+
+  /// Adds a model read from `bench_items`; a model without a key counts as id 0.
+  @inline(__always)
+  mutating func add(_ model: BenchItemModel) {
+    add(id: model.id ?? 0, name: model.name, qty: model.qty, price: model.price, createdAt: model.createdAt,
+        active: model.active, note: model.note)
+  }
+
+  @inline(__always)
+  mutating func add(id: Int64, name: String, qty: Int32, price: Double, createdAt: Date, active: Bool, note: String?) {
     rows += 1
-    sumID &+= item.id
-    sumQty &+= Int64(item.qty)
-    sumPrice += item.price
-    let micros = SQLTimestamp.microsecondsSinceReferenceDate(item.createdAt) ?? 0
+    sumID &+= id
+    sumQty &+= Int64(qty)
+    sumPrice += price
+    let micros = SQLTimestamp.microsecondsSinceReferenceDate(createdAt) ?? 0
     sumCreatedMicros &+= UInt64(bitPattern: micros &+ SQLTimestamp.unixEpochToReferenceMicroseconds)
-    if item.active { active += 1 }
-    var hash = Self.fnv1a(item.name)
-    if let note = item.note {
+    if active { self.active += 1 }
+    var hash = Self.fnv1a(name)
+    if let note {
       hash &+= 3 &* Self.fnv1a(note)
     } else {
       nullNotes += 1
@@ -50,6 +68,13 @@ struct Checksum: Sendable, Equatable, CustomStringConvertible {
   static func of(_ items: some Sequence<BenchItem>) -> Checksum {
     var checksum = Checksum()
     for item in items { checksum.add(item) }
+    return checksum
+  }
+
+  /// The checksum of `models`.
+  static func of(_ models: some Sequence<BenchItemModel>) -> Checksum {
+    var checksum = Checksum()
+    for model in models { checksum.add(model) }
     return checksum
   }
 

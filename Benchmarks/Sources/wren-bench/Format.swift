@@ -13,6 +13,13 @@ enum Format {
     value.isFinite ? fixed(value, decimals: 2) + "x" : "-"
   }
 
+  /// A target's ratio: `1.10x`, or `0.909x` when two decimals would round it.
+  static func targetRatio(_ value: Double) -> String {
+    let hundredths = value * 100
+    let decimals = abs(hundredths - hundredths.rounded()) < 1e-9 ? 2 : 3
+    return fixed(value, decimals: decimals) + "x"
+  }
+
   /// `value` with exactly `decimals` digits after the point.
   static func fixed(_ value: Double, decimals: Int) -> String {
     var scale: Double = 1

@@ -1,6 +1,9 @@
 /// The one plain-text table wren-bench prints: a row per implementation of each
 /// workload, with median, min and max of its figure, the ratio of its median to
-/// the baseline's, the target for that ratio and whether it was met.
+/// the baseline's (or, when its target names another row, to that row's: the target
+/// column then says which, `<= 1.10x raw`), the target and whether it was met.
+/// A row whose target is an absolute figure, or of a workload without a baseline,
+/// shows no ratio.
 struct ReportTable {
   let results: [Runner.Result]
 
@@ -19,6 +22,18 @@ struct ReportTable {
   /// Whether a contender that ran missed its target.
   var hasMisses: Bool {
     results.contains { result in result.outcomes.contains { verdict(result, $0) == "MISS" } }
+  }
+
+  /// How to read the ratio column, naming the rows that targets refer to by a short name.
+  var ratioLegend: String {
+    var aliases: [String] = []
+    for contender in results.flatMap(\.workload.contenders) {
+      guard case .contender(let name, let shown)? = contender.target?.reference, shown != name else { continue }
+      let alias = "\(shown) = \(name)"
+      if !aliases.contains(alias) { aliases.append(alias) }
+    }
+    let named = aliases.isEmpty ? "" : " (" + aliases.joined(separator: ", ") + ")"
+    return "ratio = median / baseline median, or / the median of the row a target names" + named
   }
 
   func render() -> String {
@@ -40,7 +55,8 @@ struct ReportTable {
         } else {
           row += ["-", "-", "-"]
         }
-        row += [index == 0 ? "baseline" : ratio(result, outcome).map(Format.ratio) ?? "-",
+        let isBaseline = index == 0 && workload.baseline != nil
+        row += [isBaseline ? "baseline" : ratio(result, outcome).map(Format.ratio) ?? "-",
                 outcome.contender.target?.description ?? "",
                 verdict(result, outcome)]
         rows.append(row)
@@ -52,9 +68,17 @@ struct ReportTable {
     return Self.layout([Self.header] + rows) + notes.map { "\n! " + $0 }.joined()
   }
 
-  /// The contender's median over the baseline's, when both ran.
+  /// The contender's median over its reference's: the contender its target names,
+  /// else the baseline; nil when either did not run, for an absolute target, and
+  /// without a baseline.
   private func ratio(_ result: Runner.Result, _ outcome: Runner.Outcome) -> Double? {
-    guard let mine = outcome.statistics, let base = result.outcomes.first?.statistics else { return nil }
+    let reference: Runner.Outcome?
+    switch outcome.contender.target?.reference {
+    case .absolute?: return nil
+    case .contender(let name, _)?: reference = result.outcome(named: name)
+    case .baseline?, nil: reference = result.baseline
+    }
+    guard let mine = outcome.statistics, let base = reference?.statistics else { return nil }
     return mine.median / base.median
   }
 
@@ -62,8 +86,14 @@ struct ReportTable {
     if outcome.wrongResult { return "WRONG" }
     if outcome.failure != nil { return "ERROR" }
     guard let target = outcome.contender.target else { return "" }  // baselines have none
-    guard let ratio = ratio(result, outcome) else { return "-" }
-    return target.isMet(by: ratio) ? "PASS" : "MISS"
+    let value: Double?
+    if case .absolute = target.reference {
+      value = outcome.statistics?.median
+    } else {
+      value = ratio(result, outcome)
+    }
+    guard let value else { return "-" }
+    return target.isMet(by: value) ? "PASS" : "MISS"
   }
 
   private static func layout(_ rows: [[String]]) -> String {

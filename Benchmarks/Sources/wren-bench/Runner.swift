@@ -33,18 +33,24 @@ struct Runner: Sendable {
     }
   }
 
-  /// The outcomes of one workload, baseline first.
+  /// The outcomes of one workload, baseline (if any) first.
   struct Result: Sendable {
     let workload: Workload
     var outcomes: [Outcome]
     var notRun: NotRun?
+
+    /// The baseline's outcome, when the workload has one.
+    var baseline: Outcome? { workload.baseline == nil ? nil : outcomes.first }
+
+    /// The outcome of the implementation named `name`.
+    func outcome(named name: String) -> Outcome? { outcomes.first { $0.contender.name == name } }
   }
 
   /// Runs `workload` off the main actor, so that Wren's awaits do not hop back to
   /// the main thread between statements.
   @concurrent
   func run(_ workload: Workload) async -> Result {
-    var outcomes = ([workload.baseline] + workload.contenders).map { Outcome(contender: $0) }
+    var outcomes = workload.implementations.map { Outcome(contender: $0) }
     let expected = workload.expected()
 
     for round in 0..<(warmups + repetitions) {
@@ -65,11 +71,19 @@ struct Runner: Sendable {
           if !isWarmUp { outcomes[index].figures.append(figure) }
           log("\(workload.name) \(label) \(contender.name): \(Format.figure(figure)) \(workload.figure.unit)")
         } catch {
-          outcomes[index].failure = "\(error)"
-          log("\(workload.name) \(label) \(contender.name): error: \(error)")
+          let message = Self.abbreviated("\(error)")
+          outcomes[index].failure = message
+          log("\(workload.name) \(label) \(contender.name): error: \(message)")
         }
       }
     }
     return Result(workload: workload, outcomes: outcomes, notRun: nil)
+  }
+
+  /// An error message cut to a table note's length: errors quote their SQL, and a
+  /// bulk INSERT's runs to hundreds of kilobytes.
+  static func abbreviated(_ message: String, limit: Int = 400) -> String {
+    guard message.count > limit else { return message }
+    return message.prefix(limit) + "... (\(message.count - limit) more characters)"
   }
 }

@@ -1,5 +1,5 @@
 /// One benchmark: the same work done by a baseline and by one or more contenders
-/// (Wren through raw SQL, later Wren's model API, PostgresNIO, GRDB, ...).
+/// (Wren through raw SQL and through its model API, later PostgresNIO, GRDB, ...).
 ///
 /// Adding a workload is adding one value to ``Workloads/all(in:)``; the runner, the
 /// checks and the table take it from there.
@@ -14,17 +14,47 @@ struct Workload: Sendable {
   let figure: Figure
   /// The checksum every correct run must produce, derived from the seed formula.
   let expected: @Sendable () -> Checksum
-  /// The reference implementation; every ratio is taken against it.
-  let baseline: Contender
+  /// The reference implementation that ratios are taken against unless a target names
+  /// another contender; nil when there is none (T1: an absolute target).
+  let baseline: Contender?
   /// The implementations compared with the baseline, each with its target if any.
   let contenders: [Contender]
+
+  init(name: String, title: String, backend: Backend, figure: Figure, expected: @escaping @Sendable () -> Checksum,
+       baseline: Contender?, contenders: [Contender]) {
+    let names = contenders.map(\.name)
+    precondition(Set(names).count == names.count && !names.contains(baseline?.name ?? ""),
+                 "\(name): two implementations with one name")
+    for contender in contenders {
+      guard let target = contender.target else { continue }
+      switch target.reference {
+      case .baseline:
+        precondition(baseline != nil, "\(name) \(contender.name): a ratio target needs a baseline")
+      case .contender(let other, _):
+        precondition(other != contender.name && names.contains(other),
+                     "\(name) \(contender.name): target relative to unknown contender \(other)")
+      case .absolute(let unit):
+        precondition(figure.unit.hasPrefix(unit), "\(name) \(contender.name): target in \(unit), figure in \(figure.unit)")
+      }
+    }
+    self.name = name
+    self.title = title
+    self.backend = backend
+    self.figure = figure
+    self.expected = expected
+    self.baseline = baseline
+    self.contenders = contenders
+  }
+
+  /// The baseline (if any), then the contenders: the order of the table's rows.
+  var implementations: [Contender] { (baseline.map { [$0] } ?? []) + contenders }
 }
 
 /// One implementation of a workload.
 struct Contender: Sendable {
   /// Shown in the table: `libpq (C)`, `Wren raw SQL`.
   let name: String
-  /// The bound on `figure(contender) / figure(baseline)` of the medians; nil: informational.
+  /// What its median must reach (see ``Target``); nil: informational.
   let target: Target?
   /// Runs the workload once and returns its timed part (set-up and tear-down excluded)
   /// and the checksum of what it decoded.
@@ -47,8 +77,12 @@ struct Sample: Sendable {
 
 /// The database a workload needs.
 enum Backend: String, Sendable, CaseIterable {
+  /// The Postgres server, seeded with `bench_items` (and an empty `bench_ins`).
   case postgres = "Postgres"
+  /// The SQLite file, seeded with `bench_items`.
   case sqlite = "SQLite"
+  /// Fresh in-memory SQLite databases the workload makes itself: nothing to seed.
+  case sqliteMemory = "SQLite in-memory"
 }
 
 /// How elapsed seconds become the figure a workload reports.
@@ -70,28 +104,5 @@ enum Figure: Sendable {
     case .microsecondsPer(let operation, _): "µs/\(operation)"
     case .rowsPerSecond: "rows/s"
     }
-  }
-}
-
-/// A bound on the ratio contender / baseline of the medians of a figure.
-struct Target: Sendable {
-  enum Bound: Sendable { case atMost, atLeast }
-  let bound: Bound
-  let ratio: Double
-
-  /// The contender's figure is at most `ratio` times the baseline's (for times).
-  static func atMost(_ ratio: Double) -> Target { Target(bound: .atMost, ratio: ratio) }
-  /// The contender's figure is at least `ratio` times the baseline's (for rates).
-  static func atLeast(_ ratio: Double) -> Target { Target(bound: .atLeast, ratio: ratio) }
-
-  func isMet(by ratio: Double) -> Bool {
-    switch bound {
-    case .atMost: ratio <= self.ratio
-    case .atLeast: ratio >= self.ratio
-    }
-  }
-
-  var description: String {
-    (bound == .atMost ? "<= " : ">= ") + Format.ratio(ratio)
   }
 }

@@ -15,9 +15,20 @@ extension Workloads {
         try Baselines.postgresPoint(conninfo: url, queries: queries, tableRows: rows)
       },
       contenders: [
-        pointContender("Wren raw SQL", url: url, queries: queries, rows: rows, target: .atMost(1.5)),
+        pointContender(rawSQL, url: url, queries: queries, rows: rows, target: .atMost(1.5)),
         pointContender("Wren raw SQL, busy-poll off", url: url, queries: queries, rows: rows,
                        options: PostgresConnectionOptions(busyPollBudget: .zero)),
+        Contender(model, target: modelTime) {
+          try await withPostgres(url) { conn in
+            let watch = Stopwatch()
+            var checksum = Checksum()
+            for id in pointIDs(count: queries, tableRows: rows) {
+              guard let item = try await BenchItemModel.fetchOne(conn, id: id) else { throw MissingRow(id: id) }
+              checksum.add(item)
+            }
+            return Sample(seconds: watch.seconds, checksum: checksum)
+          }
+        },
       ])
   }
 
@@ -50,7 +61,7 @@ extension Workloads {
       expected: allRowsChecksum(env),
       baseline: Contender("libpq (C)") { try Baselines.postgresFetchAll(conninfo: url) },
       contenders: [
-        Contender("Wren raw SQL", target: .atLeast(0.5)) {
+        Contender(rawSQL, target: .atLeast(0.5)) {
           try await withPostgres(url) { conn in
             let watch = Stopwatch()
             let items = try await conn.fetchAll(
@@ -59,6 +70,46 @@ extension Workloads {
             let seconds = watch.seconds
             return Sample(seconds: seconds, checksum: Checksum.of(items))
           }
+        },
+        Contender(model, target: modelRate) {
+          try await withPostgres(url) { conn in
+            let watch = Stopwatch()
+            let items = try await BenchItemModel.fetchAll(conn)
+            let seconds = watch.seconds
+            return Sample(seconds: seconds, checksum: Checksum.of(items))
+          }
+        },
+      ])
+  }
+
+  /// P3: 20,000 rows into the empty `bench_ins` in one transaction. Emptying the table
+  /// before each run and reading the rows back after it are not timed; the rows to
+  /// insert are built before the clock starts on both sides.
+  static func postgresInsertMany(_ env: BenchEnvironment) -> Workload {
+    let url = env.postgresURL ?? ""
+    let rows = insertRows
+    return Workload(
+      name: "P3", title: "insert many", backend: .postgres,
+      figure: .rowsPerSecond(count: rows),
+      expected: { Checksum.expected(ids: 1...Int64(rows)) },
+      baseline: Contender("libpq (C), pipelined") {
+        try Baselines.postgresResetInserts(conninfo: url)
+        let seconds = try Baselines.postgresInsertMany(conninfo: url, rows: rows)
+        return Sample(seconds: seconds, checksum: try Baselines.postgresInsertedChecksum(conninfo: url))
+      },
+      contenders: [
+        Contender(model, target: .atLeast(1.5)) {
+          try Baselines.postgresResetInserts(conninfo: url)
+          let models = (1...Int64(rows)).map(BenchInsModel.seed)
+          let sample = try await withPostgres(url) { conn in
+            let watch = Stopwatch()
+            // Atomic blocks come later: the transaction is spelled out.
+            try await conn.execute("BEGIN")
+            try await BenchInsModel.insertAll(conn, models)
+            try await conn.execute("COMMIT")
+            return Sample(seconds: watch.seconds, checksum: Checksum())
+          }
+          return Sample(seconds: sample.seconds, checksum: try Baselines.postgresInsertedChecksum(conninfo: url))
         },
       ])
   }

@@ -11,12 +11,20 @@ extension Workloads {
       expected: allRowsChecksum(env),
       baseline: Contender("sqlite3 (C)") { try Baselines.sqliteFetchAll(path: path) },
       contenders: [
-        Contender("Wren raw SQL", target: .atLeast(0.5)) {
+        Contender(rawSQL, target: .atLeast(0.5)) {
           try await withSQLite(path) { db in
             let watch = Stopwatch()
             let items = try await db.fetchAll(
               "SELECT id, name, qty, price, created_at, active, note FROM bench_items"
             ).map(BenchItem.init(row:))
+            let seconds = watch.seconds
+            return Sample(seconds: seconds, checksum: Checksum.of(items))
+          }
+        },
+        Contender(model, target: modelRate) {
+          try await withSQLite(path) { db in
+            let watch = Stopwatch()
+            let items = try await BenchItemModel.fetchAll(db)
             let seconds = watch.seconds
             return Sample(seconds: seconds, checksum: Checksum.of(items))
           }
@@ -37,7 +45,7 @@ extension Workloads {
         try Baselines.sqlitePoint(path: path, queries: queries, tableRows: rows)
       },
       contenders: [
-        Contender("Wren raw SQL", target: .atMost(2.0)) {
+        Contender(rawSQL, target: .atMost(2.0)) {
           try await withSQLite(path) { db in
             let watch = Stopwatch()
             var checksum = Checksum()
@@ -46,6 +54,17 @@ extension Workloads {
                 "SELECT id, name, qty, price, created_at, active, note FROM bench_items WHERE id = \(id)")
               guard let row else { throw MissingRow(id: id) }
               checksum.add(try BenchItem(row: row))
+            }
+            return Sample(seconds: watch.seconds, checksum: checksum)
+          }
+        },
+        Contender(model, target: modelTime) {
+          try await withSQLite(path) { db in
+            let watch = Stopwatch()
+            var checksum = Checksum()
+            for id in pointIDs(count: queries, tableRows: rows) {
+              guard let item = try await BenchItemModel.fetchOne(db, id: id) else { throw MissingRow(id: id) }
+              checksum.add(item)
             }
             return Sample(seconds: watch.seconds, checksum: checksum)
           }

@@ -45,7 +45,7 @@ struct WrenBench {
     let table = ReportTable(results: results)
     print("""
       wren-bench: median, min, max of \(options.repetitions) repetitions after \(options.warmups) warm-up(s), \
-      alternating order; ratio = median / baseline median
+      alternating order; \(table.ratioLegend)
       Postgres: \(env.postgresDisplay); SQLite: \(env.sqlitePath); \(String(cString: wren_bench_library_versions()))
 
       """)
@@ -66,7 +66,7 @@ struct WrenBench {
         if let reason = env.unavailable(backend) {
           notRun[backend] = .skipped(reason)
         } else {
-          printError("seeding \(backend.rawValue) with \(env.tableRows) rows")
+          if backend != .sqliteMemory { printError("seeding \(backend.rawValue) with \(env.tableRows) rows") }
           do {
             try env.seed(backend)
             seeded.insert(backend)

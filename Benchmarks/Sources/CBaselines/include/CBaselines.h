@@ -41,7 +41,8 @@ const char *wren_bench_library_versions(void);
 // --- PostgreSQL (libpq) -----------------------------------------------------
 
 /// Recreates `bench_items` with `rows` seed rows (one INSERT ... SELECT
-/// generate_series) and analyzes it. Returns 0, or -1 with a message.
+/// generate_series) and analyzes it, and recreates P3's empty `bench_ins` (the same
+/// columns, `id int8 PRIMARY KEY` without a sequence). Returns 0, or -1 with a message.
 int wren_bench_pg_seed(const char *conninfo, int rows, char *err, size_t errlen);
 
 /// P1: `n` sequential point selects (id cycling 1..table_rows) through one prepared
@@ -54,6 +55,19 @@ double wren_bench_pg_point(const char *conninfo, int n, int table_rows,
 /// structs. Returns elapsed seconds (query, decoding, PQclear).
 double wren_bench_pg_fetch_all(const char *conninfo, wren_bench_checksum *out,
                                char *err, size_t errlen);
+
+/// P3, untimed: empties `bench_ins` (TRUNCATE). Returns 0, or -1 with a message.
+int wren_bench_pg_ins_reset(const char *conninfo, char *err, size_t errlen);
+
+/// P3: inserts seed rows 1..n into the empty `bench_ins` in one transaction, in
+/// pipeline mode: BEGIN, one prepared INSERT sent row by row with binary parameters
+/// (PQsendQueryPrepared), PQpipelineSync, COMMIT. The rows are built before the
+/// clock starts. Returns elapsed seconds.
+double wren_bench_pg_insert_many(const char *conninfo, int n, char *err, size_t errlen);
+
+/// P3, untimed: the checksum of every row of `bench_ins`, read back in one query.
+/// Returns 0, or -1 with a message.
+int wren_bench_pg_ins_checksum(const char *conninfo, wren_bench_checksum *out, char *err, size_t errlen);
 
 // --- SQLite (libsqlite3) ----------------------------------------------------
 
@@ -69,6 +83,22 @@ double wren_bench_sqlite_fetch_all(const char *path, wren_bench_checksum *out,
 /// through one reused prepared statement, each row decoded into a struct.
 double wren_bench_sqlite_point(const char *path, int n, int table_rows,
                                wren_bench_checksum *out, char *err, size_t errlen);
+
+// --- Unit-test workload (in-memory SQLite) ------------------------------------
+
+/// T1: `iterations` sequential unit tests, each on a fresh in-memory database: the
+/// three tables, ten inserts and five queries of wren-bench's TestUnit. `sql` holds
+/// the `count` distinct statement texts Wren runs, in the order they first run
+/// (3 CREATE TABLE, the INSERTs of users, posts, comments, the point select, the list,
+/// the count, the UPDATE, the DELETE); this side binds the same values. Opening and
+/// closing each database are part of the timed work. Folds each test's answers into
+/// `out` as wren-bench's TestUnitAnswers does.
+double wren_bench_sqlite_test_unit(const char *const *sql, int count, int iterations,
+                                   wren_bench_checksum *out, char *err, size_t errlen);
+
+/// How many times in a row one T1 test runs its `index`-th distinct statement (the
+/// INSERT of users: 3), or -1 past the last: the shape `sql` must have.
+int wren_bench_sqlite_test_unit_runs(int index);
 
 #ifdef __cplusplus
 }
