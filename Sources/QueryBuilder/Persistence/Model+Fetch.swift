@@ -4,7 +4,9 @@ extension Model {
   /// The model with primary key `id`, or nil.
   /// - Throws: ``DatabaseError``, ``RowDecodingError``.
   public static func fetchOne(_ db: any Database, id: ID) async throws -> Self? {
-    try await keyed(id).fetchOne(db)
+    let statement = try KeyedSelectTemplate.template(for: Self.self, db.dialect).statement(id.sqlValue)
+    guard let row = try await db.fetchOne(statement) else { return nil }
+    return try Self(row: row, layout: RowLayout(sequentialFrom: 0, count: schema.columns.count))
   }
 
   /// The model with primary key `id`.
@@ -21,16 +23,6 @@ extension Model {
 
   /// The number of rows in the table.
   public static func count(_ db: any Database) async throws -> Int { try await all.count(db) }
-
-  private static func keyed(_ id: ID) throws -> Query<Self> {
-    guard let key = schema.primaryKey else {
-      throw PersistenceError(.missingPrimaryKey, model: Self.self, table: tableName)
-    }
-    let condition = Column<Self, ID>(key.name, table: tableName) == id
-    var query = Query<Self>()
-    query.clauses.filters.append(condition.sql)
-    return query
-  }
 }
 
 extension Database {
