@@ -36,11 +36,10 @@ extension Model {
   private static func insertChunk(_ db: any Database, _ chunk: [Int], into models: inout [Self], keyIsSet: Bool) async throws {
     var rows: [[SQLValue]] = []
     rows.reserveCapacity(chunk.count)
-    var plan = insertPlan(for: models[chunk[0]].columnValues, keyIsSet: keyIsSet)
+    let plan = insertPlan(for: models[chunk[0]].columnValues, keyIsSet: keyIsSet)
     for index in chunk { rows.append(insertPlan(for: models[index].columnValues, keyIsSet: keyIsSet).values) }
     let statement = InsertStatement(table: tableName, columns: plan.columns, rows: rows,
                                     returning: plan.returnsKey.map { [$0] } ?? [])
-    plan.values = []
     try await attributingErrors(to: Self.self, db: db, columns: plan.columns, rows: rows) {
       guard plan.returnsKey != nil else {
         try await db.execute(statement.sql)
