@@ -33,6 +33,9 @@ public enum SQLValue: Sendable, Hashable {
   case uuid(UUID)
   /// An exact decimal number (`numeric` on PostgreSQL, text on SQLite).
   case decimal(Decimal)
+  /// A one-dimensional array of values (a PostgreSQL array such as `bigint[]`, JSON
+  /// text on SQLite); elements may be NULL.
+  case array([SQLValue])
 
   /// The kind of value, as named in error messages (never the value itself).
   public var kindName: String {
@@ -46,6 +49,7 @@ public enum SQLValue: Sendable, Hashable {
     case .timestamp: "timestamp"
     case .uuid: "uuid"
     case .decimal: "decimal"
+    case .array: "array"
     }
   }
 
@@ -70,6 +74,7 @@ extension SQLValue: CustomStringConvertible {
     case .timestamp(let d): return "'" + SQLTimestamp.format(d) + "'"
     case .uuid(let u): return "'" + u.uuidString.lowercased() + "'"
     case .decimal(let d): return d.description
+    case .array(let elements): return "[" + elements.map(\.description).joined(separator: ", ") + "]"
     }
   }
 }

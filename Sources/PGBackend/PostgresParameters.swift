@@ -55,101 +55,66 @@ struct PostgresParameters {
   }
 
   private mutating func append(_ value: SQLValue, as type: PostgresType, position: Int, sql: RenderedSQL) throws {
-    func mismatch() -> DatabaseError {
-      DatabaseError(code: .datatypeMismatch,
-                    message: "parameter $\(position) is \(type.name) but a \(value.kindName) value was bound",
-                    hint: "bind a matching Swift type, or cast the placeholder ($\(position)::type)",
-                    sql: sql.text)
-    }
-    func outOfRange() -> DatabaseError {
-      DatabaseError(code: .numericValueOutOfRange,
-                    message: "parameter $\(position): value out of range for type \(type.name)", sql: sql.text)
-    }
-    if value.encodedSizeHint > Self.maxFieldSize {
-      throw DatabaseError(code: .stringDataRightTruncation,
-                          message: "parameter $\(position) is larger than PostgreSQL's 1 GB field limit", sql: sql.text)
-    }
-    switch (value, type) {
-    case (.null, _):
+    if value.isNull {
       offsets.append(-1); lengths.append(0); formats.append(0)
-    case (.int(let i), .int8): appendBinary(i.bigEndian)
-    case (.int(let i), .int4):
-      guard let narrow = Int32(exactly: i) else { throw outOfRange() }
-      appendBinary(narrow.bigEndian)
-    case (.int(let i), .int2):
-      guard let narrow = Int16(exactly: i) else { throw outOfRange() }
-      appendBinary(narrow.bigEndian)
-    case (.int(let i), .oid):
-      guard let narrow = UInt32(exactly: i) else { throw outOfRange() }
-      appendBinary(narrow.bigEndian)
-    case (.int(let i), .float8):
-      guard let exact = Double(exactly: i) else { throw outOfRange() }
-      appendBinary(exact.bitPattern.bigEndian)
-    case (.int(let i), .float4):
-      guard let exact = Float(exactly: i) else { throw outOfRange() }
-      appendBinary(exact.bitPattern.bigEndian)
-    case (.int(let i), .numeric): appendText(String(i))
-    case (.double(let d), .float8): appendBinary(d.bitPattern.bigEndian)
-    case (.double(let d), .float4):
-      guard let exact = d.isNaN ? Float.nan : Float(exactly: d) else { throw outOfRange() }
-      appendBinary(exact.bitPattern.bigEndian)
-    case (.double(let d), .numeric):
-      appendText(d.isNaN ? "NaN" : d.isInfinite ? (d < 0 ? "-Infinity" : "Infinity") : String(d))
-    case (.double(let d), .int8), (.double(let d), .int4), (.double(let d), .int2):
-      // An integral double into an integer parameter is exact; anything else would round.
-      guard let exact = Int64(exactly: d) else { throw outOfRange() }
-      try append(.int(exact), as: type, position: position, sql: sql)
-    case (.decimal(let d), .numeric): appendText(d.description)
-    case (.bool(let b), .bool): appendBinary(b ? UInt8(1) : UInt8(0))
-    case (.int(let i), .bool) where i == 0 || i == 1: appendBinary(UInt8(i))
-    case (.text(let s), _):
-      try checkNoNUL(s, position: position, sql: sql)
-      switch type {
-      case .jsonb:
-        buffer.append(1)  // jsonb binary format version
-        let start = buffer.count - 1
-        buffer.append(contentsOf: s.utf8)
-        offsets.append(start); lengths.append(Int32(buffer.count - start)); formats.append(1)
-      case _ where type.isTextLike || type == .json:
-        appendBytes(s.utf8, format: 1)
-      default:
-        appendText(s)  // the server parses it as the parameter's type
-      }
-    case (.bytes(let b), .bytea): appendBytes(b, format: 1)
-    case (.timestamp(let date), .timestamptz), (.timestamp(let date), .timestamp):
-      appendBinary(try postgresMicroseconds(date, outOfRange: outOfRange).bigEndian)
-    case (.timestamp(let date), .date):
-      let micros = try postgresMicroseconds(date, outOfRange: outOfRange)
-      guard micros % 86_400_000_000 == 0, let days = Int32(exactly: micros / 86_400_000_000) else {
-        throw DatabaseError(code: .datatypeMismatch,
-                            message: "parameter $\(position) is date but the bound Date is not at midnight UTC; its time would be lost",
-                            sql: sql.text)
-      }
-      appendBinary(days.bigEndian)
-    case (.uuid(let u), .uuid): withUnsafeBytes(of: u.uuid) { appendBytes($0, format: 1) }
-    case (.uuid(let u), _) where type.isTextLike: appendBytes(u.uuidString.lowercased().utf8, format: 1)
-    default:
-      throw mismatch()
+      return
     }
-  }
-
-  private func postgresMicroseconds(_ date: Date, outOfRange: () -> DatabaseError) throws -> Int64 {
-    guard let micros = SQLTimestamp.microsecondsSinceReferenceDate(date) else { throw outOfRange() }
-    let (result, overflow) = micros.subtractingReportingOverflow(SQLTimestamp.referenceToPostgresEpochMicroseconds)
-    guard !overflow, result != .max, result != .min else { throw outOfRange() }
-    return result
-  }
-
-  private func checkNoNUL(_ s: String, position: Int, sql: RenderedSQL) throws {
-    if s.utf8.contains(0) {
-      throw DatabaseError(code: .characterNotInRepertoire,
-                          message: "parameter $\(position) contains a NUL byte, which PostgreSQL text cannot store",
-                          hint: "store binary data as bytea ([UInt8] or Data)", sql: sql.text)
+    if value.encodedSizeHint > Self.maxFieldSize { throw tooLarge(position, sql) }
+    let start = buffer.count
+    do {
+      try PostgresBinaryEncoding.append(value, as: type, to: &buffer)
+    } catch {
+      buffer.removeSubrange(start...)
+      if case .mismatch = error, case .text(let text) = value {
+        // Text goes anywhere: the server parses it as the parameter's type, with its
+        // own error if it does not parse.
+        guard !text.utf8.contains(0) else { throw failure(.nul, value, type, position, sql) }
+        appendText(text)
+        return
+      }
+      throw failure(error, value, type, position, sql)
     }
+    guard buffer.count - start <= Self.maxFieldSize else { throw tooLarge(position, sql) }
+    offsets.append(start)
+    lengths.append(Int32(buffer.count - start))
+    formats.append(1)
   }
 
-  private mutating func appendBinary<T: FixedWidthInteger>(_ value: T) {
-    withUnsafeBytes(of: value) { appendBytes($0, format: 1) }
+  private func tooLarge(_ position: Int, _ sql: RenderedSQL) -> DatabaseError {
+    DatabaseError(code: .stringDataRightTruncation,
+                  message: "parameter $\(position) is larger than PostgreSQL's 1 GB field limit", sql: sql.text)
+  }
+
+  /// The error for a value that cannot be sent as `type`, naming the parameter (and
+  /// the array element) but never the value.
+  private func failure(_ failure: PostgresEncodingFailure, _ value: SQLValue, _ type: PostgresType,
+                       _ position: Int, _ sql: RenderedSQL) -> DatabaseError {
+    var subject = "parameter $\(position)"
+    var failure = failure, type = type
+    while case .element(let index, let inner) = failure {
+      subject = "element \(index + 1) of " + subject
+      if case .array(let element) = type { type = element }
+      failure = inner
+    }
+    switch failure {
+    case .mismatch(let kind):
+      return DatabaseError(code: .datatypeMismatch, message: "\(subject) is \(type.name) but a \(kind) value was bound",
+                           hint: "bind a matching Swift type, or cast the placeholder ($\(position)::type)",
+                           sql: sql.text)
+    case .outOfRange:
+      return DatabaseError(code: .numericValueOutOfRange, message: "\(subject): value out of range for type \(type.name)",
+                           sql: sql.text)
+    case .notMidnight:
+      return DatabaseError(code: .datatypeMismatch,
+                           message: "\(subject) is date but the bound Date is not at midnight UTC; its time would be lost",
+                           sql: sql.text)
+    case .nul:
+      return DatabaseError(code: .characterNotInRepertoire,
+                           message: "\(subject) contains a NUL byte, which PostgreSQL text cannot store",
+                           hint: "store binary data as bytea ([UInt8] or Data)", sql: sql.text)
+    case .element:
+      return DatabaseError(code: .internalError, message: "\(subject): unexpected nested failure", sql: sql.text)
+    }
   }
 
   private mutating func appendBytes(_ bytes: some Sequence<UInt8>, format: Int32) {

@@ -30,6 +30,15 @@ public enum SQLDialect: String, Sendable, Hashable, CaseIterable {
     }
   }
 
+  /// Whether a statement can take an array as one bind parameter (PostgreSQL's
+  /// `int8[]`, ...): then many rows travel as one array per column (`unnest`).
+  public var supportsArrayParameters: Bool {
+    switch self {
+    case .postgres: true
+    case .sqlite: false
+    }
+  }
+
   /// `name` as a quoted identifier: wrapped in double quotes, embedded quotes doubled.
   /// Both dialects use the SQL-standard form.
   @inlinable

@@ -33,8 +33,18 @@ final class SQLiteConnectionHandle: @unchecked Sendable {
     close()
   }
 
-  /// Opens a connection and configures it: extended result codes, the busy timeout,
-  /// then `pragmas` in order.
+  /// Runs once, before the first connection opens: turns off SQLite's memory
+  /// statistics, a process-wide mutex taken around every allocation, unless SQLite
+  /// was already initialised by someone else (then nothing changes). They feed only
+  /// `sqlite3_memory_used`, `sqlite3_status64` and the heap limits, which Wren does not
+  /// use; SQLite recommends building without them for speed
+  /// (https://www.sqlite.org/compile.html#default_memstatus).
+  private static let processSetup: Void = {
+    _ = wren_sqlite_disable_memstatus()
+  }()
+
+  /// Opens a connection and configures it: extended result codes, the decimal
+  /// collation, foreign keys on, the busy timeout, then `pragmas` in order.
   ///
   /// See https://www.sqlite.org/c3ref/open.html.
   /// - Throws: ``MisuseError`` for a NUL byte in `path` (C would open the path cut
@@ -44,6 +54,7 @@ final class SQLiteConnectionHandle: @unchecked Sendable {
     guard !path.utf8.contains(0) else {
       throw MisuseError("the database path contains a NUL byte; SQLite would open the path cut off there")
     }
+    _ = processSetup
     var pointer: OpaquePointer?
     let resultCode = sqlite3_open_v2(path, &pointer, flags, nil)
     guard resultCode == SQLITE_OK, let pointer else {
@@ -57,6 +68,10 @@ final class SQLiteConnectionHandle: @unchecked Sendable {
     let collation = DecimalCollation.register(on: pointer)
     guard collation == SQLITE_OK else {
       throw SQLiteErrorMapping.error(resultCode: collation, db: pointer, sql: nil, binds: [], isConnectionFatal: true)
+    }
+    let foreignKeys = wren_sqlite_enable_foreign_keys(pointer)
+    guard foreignKeys == SQLITE_OK else {
+      throw SQLiteErrorMapping.error(resultCode: foreignKeys, db: pointer, sql: nil, binds: [], isConnectionFatal: true)
     }
     let milliseconds = busyTimeout.components.seconds * 1000 + busyTimeout.components.attoseconds / 1_000_000_000_000_000
     if milliseconds > 0 {

@@ -19,15 +19,16 @@ import QueryBuilder
 /// ``stream(_:)`` holds the connection until it ends, so do not run other statements
 /// on the same database from inside the loop over one.
 ///
-/// Foreign keys are enforced (`PRAGMA foreign_keys = ON`) and LIKE is
+/// Foreign keys are enforced (as `PRAGMA foreign_keys = ON`) and LIKE is
 /// case-sensitive (`PRAGMA case_sensitive_like = ON`), as on PostgreSQL, so a query
 /// means the same on both backends. Errors are
 /// ``DatabaseError``s with the same codes as on PostgreSQL where the meaning is the
 /// same (https://www.sqlite.org/rescode.html).
 public final class SQLiteDatabase: Database, Sendable {
-  /// Settings every connection gets: what makes SQLite behave like PostgreSQL where
+  /// Settings every connection gets (besides foreign keys, which the connection turns
+  /// on through `sqlite3_db_config`): what makes SQLite behave like PostgreSQL where
   /// the query builder relies on it.
-  static let sharedPragmas = ["PRAGMA foreign_keys = ON", "PRAGMA case_sensitive_like = ON"]
+  static let sharedPragmas = ["PRAGMA case_sensitive_like = ON"]
 
   /// The statement cache capacity used when none is given.
   public static let defaultStatementCacheCapacity = 64

@@ -70,6 +70,13 @@ extension SQLiteStatement {
         throw unstorable("the decimal has no exact text form that reads back as the same value", index, sql, binds)
       }
       return bindText(text, at: index)
+    case .array:
+      // Arrays are JSON text on SQLite (ARCHITECTURE.md, "Values and types").
+      do {
+        return bindText(try value.jsonText(), at: index)
+      } catch {
+        throw unstorable("the array has no JSON form: \(error.reason)", index, sql, binds)
+      }
     }
   }
 

@@ -11,11 +11,37 @@ import SQLiteTestBackend
 /// database, three tables created from models, ten rows inserted one by one, five
 /// queries, closed.
 enum TestUnit {
+  /// How a test gets its empty tables.
+  enum Tables {
+    /// `db.create(Model.self)` for each of the three models, in every test.
+    case createdPerTest
+    /// A copy of ``template``, where a migration created them once per process (what
+    /// `TestDatabase.make(template)` and `.freshDatabase(template)` give a test).
+    case copiedFromTemplate
+  }
+
+  /// The migrated database tests copy: the three tables, created from the models.
+  static let template = SQLiteTemplate(migrator)
+
+  /// One migration creating T1's tables from the models.
+  static var migrator: Migrator {
+    var migrator = Migrator()
+    migrator.register("create users, posts, comments") { db in try await createTables(db) }
+    return migrator
+  }
+
   /// One test, start to end.
   /// - Throws: ``DatabaseError``, ``MisuseError``, ``RowDecodingError``.
-  static func run() async throws -> TestUnitAnswers {
-    let db = try SQLiteDatabase.inMemory()
+  static func run(_ tables: Tables) async throws -> TestUnitAnswers {
+    let db: SQLiteDatabase
+    switch tables {
+    case .createdPerTest:
+      db = try SQLiteDatabase.inMemory()
+    case .copiedFromTemplate:
+      db = try await template.makeDatabase()
+    }
     do {
+      if tables == .createdPerTest { try await createTables(db) }
       let answers = try await scenario(db)
       await db.close()
       return answers
@@ -25,12 +51,20 @@ enum TestUnit {
     }
   }
 
+  /// The three tables, from the models.
+  static func createTables(_ db: some Database) async throws {
+    try await db.create(UnitUser.self)
+    try await db.create(UnitPost.self)
+    try await db.create(UnitComment.self)
+  }
+
   /// The SQL texts one test runs, in order, as Wren renders them (recorded, untimed),
   /// for checking that the C row runs the same statements.
   static func statements() async throws -> [String] {
     let db = try SQLiteDatabase.inMemory()
     let recording = RecordingDatabase(db)
     do {
+      try await createTables(recording)
       _ = try await scenario(recording)
       await db.close()
     } catch {
@@ -40,12 +74,8 @@ enum TestUnit {
     return recording.statements.map(\.text)
   }
 
-  /// The test's body on an empty database.
+  /// The test's body on empty tables.
   static func scenario(_ db: some Database) async throws -> TestUnitAnswers {
-    try await db.create(UnitUser.self)
-    try await db.create(UnitPost.self)
-    try await db.create(UnitComment.self)
-
     var users = (1...3).map(UnitUser.fixture)
     for index in users.indices { try await users[index].insert(db) }
     let authors = [0, 0, 1, 0]  // posts 1, 2, 4 by user 1; post 3 by user 2

@@ -19,6 +19,7 @@ extension Model {
   }
 
   /// Every row of the table.
+  @inlinable
   public static func fetchAll(_ db: any Database) async throws -> [Self] { try await all.fetchAll(db) }
 
   /// The number of rows in the table.

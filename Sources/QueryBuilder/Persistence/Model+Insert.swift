@@ -11,14 +11,18 @@ extension Model {
   /// - Throws: ``DatabaseError`` naming the model's fields behind a violated
   ///   constraint (``DatabaseError/modelFields``).
   public mutating func insert(_ db: any Database) async throws {
-    let plan = Self.insertPlan(for: columnValues, keyIsSet: !primaryKeyValue.isNull)
-    let statement = InsertStatement(table: Self.tableName, columns: plan.columns, rows: [plan.values],
-                                    returning: plan.returnsKey.map { [$0] } ?? [])
+    let keyIsSet = !primaryKeyValue.isNull
+    let plan = Self.insertPlan(for: columnValues, keyIsSet: keyIsSet)
+    let template = ModelStatementTemplates.template(.insert(keyIsSet: keyIsSet), of: Self.self, db.dialect) {
+      InsertStatement(table: Self.tableName, columns: plan.columns, rows: [plan.values],
+                      returning: plan.returnsKey.map { [$0] } ?? []).sql
+    }
+    let sql = template.statement(plan.values)
     try await attributingErrors(to: Self.self, db: db, columns: plan.columns, rows: [plan.values]) {
       if plan.returnsKey == nil {
-        try await db.execute(statement.sql)
+        try await db.execute(sql)
       } else {
-        guard let row = try await db.fetchOne(statement.sql) else {
+        guard let row = try await db.fetchOne(sql) else {
           throw DatabaseError(code: .internalError, message: "INSERT ... RETURNING returned no row")
         }
         try didInsert(primaryKey: row[0])

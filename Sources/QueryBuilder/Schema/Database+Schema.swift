@@ -28,7 +28,9 @@ extension Database {
   ///   (see ``CreateTable/sql(_:)``); ``DatabaseError`` (`.duplicateObject` when the
   ///   table exists and `ifNotExists` is false).
   public func create<M: Model>(_ model: M.Type, ifNotExists: Bool = false) async throws {
-    try await execute(CreateTable(M.self, ifNotExists: ifNotExists))
+    for text in try ModelTableDDL.texts(of: M.self, ifNotExists: ifNotExists, dialect) {
+      try await execute(SQL(unsafeRaw: text))
+    }
   }
 
   /// Creates the table `schema` describes, and its indexes.

@@ -54,6 +54,8 @@ extension SQLDialect {
         throw MisuseError("\(subject): the decimal has no exact text form (NaN?)")
       }
       return typed(quotedText(text), postgresType: "numeric")
+    case .array:
+      throw MisuseError("\(subject): an array cannot be a column DEFAULT (Wren's column types are scalars)")
     }
   }
 

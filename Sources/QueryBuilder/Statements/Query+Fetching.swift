@@ -3,6 +3,7 @@ import Model
 extension Query {
   /// Every matching model.
   /// - Throws: ``DatabaseError``, ``MisuseError``, ``RowDecodingError``.
+  @inlinable  // specialised for the concrete model where it is called: decoding stays out of generic code
   public func fetchAll(_ db: any Database) async throws -> [M] {
     let rows = try await db.fetchAll(try statement(db.dialect))
     let layout = RowLayout(sequentialFrom: 0, count: M.schema.columns.count)

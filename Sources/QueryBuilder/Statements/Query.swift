@@ -80,6 +80,7 @@ public struct Query<M: Model>: Sendable {
   }
 
   /// The statement as run (columns resolved).
+  @usableFromInline
   func statement(_ dialect: SQLDialect) throws -> SQL {
     try unresolved(selecting: M.selection, dialect).resolvingColumns()
   }

@@ -71,10 +71,26 @@ public final class AsyncLock: Sendable {
   }
 
   /// Takes the lock without observing cancellation: for cleanup paths that must run.
+  /// Waits in line like ``lock()`` but never throws, even in a cancelled task.
   public func lockIgnoringCancellation() async {
-    // A detached-from-cancellation wait: cancellation of the caller is not seen by
-    // an unstructured task, and awaiting its value does not propagate it.
-    await Task { [self] in try? await self.lock() }.value
+    if state.withLock({ state in
+      if state.isLocked { return false }
+      state.isLocked = true
+      return true
+    }) { return }
+    // No cancellation handler: nothing ever resumes this waiter with an error.
+    try? await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<Void, any Error>) in
+      let acquired: Bool = state.withLock { state in
+        if !state.isLocked {
+          state.isLocked = true
+          return true
+        }
+        state.nextID += 1
+        state.waiters.append(Waiter(id: state.nextID, continuation: continuation))
+        return false
+      }
+      if acquired { continuation.resume() }
+    }
   }
 
   /// Releases the lock, handing it straight to the oldest waiter if there is one.

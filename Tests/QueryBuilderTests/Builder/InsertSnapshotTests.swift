@@ -16,7 +16,9 @@ extension Shop {
     static func returning(_ keys: [Int64], width: Int) -> @Sendable (RenderedSQL) -> [Row] {
       { statement in
         guard statement.text.contains(" RETURNING ") else { return [] }
-        return keys.prefix(statement.binds.count / width).map { row(.int($0)) }
+        // Array parameters (PostgreSQL's insertAll) carry one row per element.
+        let rows = if case .array(let column)? = statement.binds.first { column.count } else { statement.binds.count / width }
+        return keys.prefix(rows).map { row(.int($0)) }
       }
     }
 
@@ -121,10 +123,23 @@ extension Shop {
       let saved = try await Team.insertAll(db, [Team(name: "a"), Team(name: "b")])
       #expect(saved.map(\.id) == [10, 11])
       let expected = switch dialect {
-      case .postgres: #"INSERT INTO "teams" ("name") VALUES ($1), ($2) RETURNING "id""#
-      case .sqlite: #"INSERT INTO "teams" ("name") VALUES (?1), (?2) RETURNING "id""#
+      case .postgres: RenderedSQL(text: #"INSERT INTO "teams" ("name") SELECT * FROM unnest($1::text[]) RETURNING "id""#,
+                                  binds: [.array([.text("a"), .text("b")])])
+      case .sqlite: RenderedSQL(text: #"INSERT INTO "teams" ("name") VALUES (?1), (?2) RETURNING "id""#,
+                                binds: [.text("a"), .text("b")])
       }
-      #expect(db.statements == [RenderedSQL(text: expected, binds: [.text("a"), .text("b")])])
+      #expect(db.statements == [expected])
+    }
+
+    @Test func insertAllOnPostgresSendsOneTypedArrayPerColumnWithNulls() async throws {
+      let db = ScriptedDatabase(.postgres, respond: Self.returning([1, 2], width: 1))
+      _ = try await Order.insertAll(db, [Order(userID: 1, amount: 2.5, quantity: 3, note: nil),
+                                         Order(userID: 2, amount: 4, quantity: 5, note: "gift")])
+      #expect(db.statements.map(\.text) == [
+        #"INSERT INTO "orders" ("user_id", "amount", "quantity", "note") SELECT * FROM unnest($1::bigint[], $2::double precision[], $3::bigint[], $4::text[]) RETURNING "id""#,
+      ])
+      #expect(db.statements.map(\.binds) == [[.array([.int(1), .int(2)]), .array([.double(2.5), .double(4)]),
+                                              .array([.int(3), .int(5)]), .array([.null, .text("gift")])]])
     }
 
     @Test(arguments: SQLDialect.allCases)
@@ -132,24 +147,41 @@ extension Shop {
       let db = ScriptedDatabase(dialect, respond: Self.returning([20, 21], width: 1))
       let saved = try await Team.insertAll(db, [Team(name: "new"), Team(id: 3, name: "kept"), Team(name: "newer")])
       #expect(saved.map(\.id) == [20, 3, 21])
-      let expected = switch dialect {
-      case .postgres: [#"INSERT INTO "teams" ("id", "name") VALUES ($1, $2)"#,
-                       #"INSERT INTO "teams" ("name") VALUES ($1), ($2) RETURNING "id""#]
-      case .sqlite: [#"INSERT INTO "teams" ("id", "name") VALUES (?1, ?2)"#,
-                     #"INSERT INTO "teams" ("name") VALUES (?1), (?2) RETURNING "id""#]
+      switch dialect {
+      case .postgres:
+        #expect(db.statements.map(\.text) == [
+          #"INSERT INTO "teams" ("id", "name") SELECT * FROM unnest($1::bigint[], $2::text[])"#,
+          #"INSERT INTO "teams" ("name") SELECT * FROM unnest($1::text[]) RETURNING "id""#,
+        ])
+        #expect(db.statements.map(\.binds) == [[.array([.int(3)]), .array([.text("kept")])],
+                                                [.array([.text("new"), .text("newer")])]])
+      case .sqlite:
+        #expect(db.statements.map(\.text) == [#"INSERT INTO "teams" ("id", "name") VALUES (?1, ?2)"#,
+                                                #"INSERT INTO "teams" ("name") VALUES (?1), (?2) RETURNING "id""#])
+        #expect(db.statements.map(\.binds) == [[.int(3), .text("kept")], [.text("new"), .text("newer")]])
       }
-      #expect(db.statements.map(\.text) == expected)
-      #expect(db.statements.map(\.binds) == [[.int(3), .text("kept")], [.text("new"), .text("newer")]])
     }
 
-    @Test(arguments: SQLDialect.allCases)
-    func insertAllSplitsAtTheDialectsBindLimit(_ dialect: SQLDialect) async throws {
-      let count = dialect.maxBindCount + 1
-      let db = ScriptedDatabase(dialect, respond: { statement in
+    @Test func insertAllOnSQLiteSplitsAtTheBindLimit() async throws {
+      let count = SQLDialect.sqlite.maxBindCount + 1
+      let db = ScriptedDatabase(.sqlite, respond: { statement in
         (0..<statement.binds.count).map { row(.int(Int64($0))) }
       })
       _ = try await Team.insertAll(db, (0..<count).map { Team(name: "t\($0)") })
-      #expect(db.statements.map(\.binds.count) == [dialect.maxBindCount, 1])
+      #expect(db.statements.map(\.binds.count) == [SQLDialect.sqlite.maxBindCount, 1])
+    }
+
+    @Test func insertAllOnPostgresSplitsIntoArraysOfTenThousandRows() async throws {
+      let db = ScriptedDatabase(.postgres, respond: { statement in
+        guard case .array(let names)? = statement.binds.first else { return [] }
+        return names.indices.map { row(.int(Int64($0))) }
+      })
+      _ = try await Team.insertAll(db, (0..<20_001).map { Team(name: "t\($0)") })
+      let rowsPerStatement = db.statements.map { statement -> Int in
+        guard case .array(let names)? = statement.binds.first else { return 0 }
+        return names.count
+      }
+      #expect(rowsPerStatement == [10_000, 10_000, 1])
     }
 
     // MARK: InsertStatement shapes no model method reaches yet
