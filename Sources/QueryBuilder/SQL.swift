@@ -23,9 +23,10 @@ public struct SQL: Sendable, Hashable {
     /// A model column: `"table"."name"` in statements over several tables, `"name"`
     /// in statements over one.
     case column(table: String, name: String)
-    /// A table a statement reads from (FROM or JOIN), rendered as a quoted identifier;
-    /// lets column resolution see which tables a statement reaches.
-    case table(String)
+    /// A table a statement reads from (FROM or JOIN), rendered as a quoted identifier
+    /// followed by `AS "alias"` when it has one; lets column resolution see which names
+    /// a statement reaches (its columns then belong to the alias).
+    case table(String, alias: String? = nil)
     /// Text that differs by dialect (both spellings written out, so that a `switch`
     /// over dialects shows the difference).
     case dialectText(postgres: String, sqlite: String)
@@ -75,21 +76,21 @@ public struct SQL: Sendable, Hashable {
   /// The same statement with model columns turned into plain identifiers: bare
   /// (`"age"`) when all of them belong to one table, qualified (`"users"."age"`) when
   /// the statement reaches several (joins, correlated subqueries).
-  /// - Throws: ``MisuseError`` when the statement reads one table twice (a self-join,
-  ///   or a subquery over the outer query's table): its columns would be ambiguous,
-  ///   and table aliases are not supported yet. Write such a query as raw SQL.
+  /// - Throws: ``MisuseError`` when the statement reads two tables under one name (a
+  ///   subquery over the outer query's table, neither aliased): its columns would be
+  ///   ambiguous. Give one of them an alias (`Model.aliased("other")`).
   public func resolvingColumns() throws -> SQL {
     var tables = Set<String>()
     var sources: [String: Int] = [:]
     for segment in segments {
       switch segment {
       case .column(let table, _): tables.insert(table)
-      case .table(let name): sources[name, default: 0] += 1
+      case .table(let name, let alias): sources[alias ?? name, default: 0] += 1
       default: break
       }
     }
     if let repeated = sources.first(where: { $0.value > 1 })?.key {
-      throw MisuseError("the statement reads table \"\(repeated)\" more than once (a self-join or a subquery over the same table); its columns would be ambiguous and table aliases are not supported yet: write it as raw SQL")
+      throw MisuseError("the statement reads two tables named \"\(repeated)\" (a subquery over the outer query's table?); its columns would be ambiguous: give one an alias with .aliased(\"name\")")
     }
     let qualified = tables.count > 1
     return SQL(segments: segments.map { segment in
@@ -132,8 +133,9 @@ public struct SQL: Sendable, Hashable {
       case .column(let table, let name):
         if qualifyColumns { text += dialect.quoteIdentifier(table) + "." }
         text += dialect.quoteIdentifier(name)
-      case .table(let name):
+      case .table(let name, let alias):
         text += dialect.quoteIdentifier(name)
+        if let alias { text += " AS " + dialect.quoteIdentifier(alias) }
       case .dialectText(let postgres, let sqlite):
         switch dialect {
         case .postgres: text += postgres

@@ -8,32 +8,56 @@ import Model
 ///   .select { o, u in (o.amount, u.email) }
 ///   .fetchAll(db)
 /// let pairs: [(Order, User)] = try await Order.join(User.self) { o, u in o.userID == u.id }.fetchAll(db)
+/// // A self-join: the second `employees` is aliased automatically (or name it with `as:`).
+/// let withManagers = try await Employee.join(Employee.self, as: "manager") { e, m in e.managerID == m.id }
+///   .fetchAll(db)   // [(Employee, Employee)]
 /// ```
 public struct Join<each M: Model>: Sendable {
   /// The clauses so far.
   public internal(set) var clauses = SelectClauses()
   var source: SQL
+  /// What the statement calls each model's table, in order (its name or an alias).
+  let references: [String]
 
-  init(source: SQL) { self.source = source }
+  init(source: SQL, references: [String]) {
+    self.source = source
+    self.references = references
+  }
 
   /// Keeps rows where `predicate` holds.
   public func `where`<P: SQLExpressible>(_ predicate: (repeat (each M).Columns) -> P) -> Self where P.Value == Bool {
     var copy = self
-    copy.clauses.filters.append(predicate(repeat (each M).columns).expression.sql)
+    copy.clauses.filters.append(Self.applying(references, predicate).expression.sql)
     return copy
   }
 
   /// Sorts by one term.
   public func order(_ ordering: (repeat (each M).Columns) -> Ordering) -> Self {
     var copy = self
-    copy.clauses.orderings.append(ordering(repeat (each M).columns).sql)
+    copy.clauses.orderings.append(Self.applying(references, ordering).sql)
     return copy
   }
 
   /// Sorts by several terms.
   public func order(_ orderings: (repeat (each M).Columns) -> [Ordering]) -> Self {
     var copy = self
-    copy.clauses.orderings += orderings(repeat (each M).columns).map(\.sql)
+    copy.clauses.orderings += Self.applying(references, orderings).map(\.sql)
+    return copy
+  }
+
+  /// `GROUP BY` one or more expressions of the joined models, for a ``select(_:)`` of
+  /// aggregates: `.group { o, u in u.name }`.
+  public func group<each G: SQLExpressible>(_ groups: (repeat (each M).Columns) -> (repeat each G)) -> Self {
+    var copy = self
+    let grouped = Self.applying(references, groups)
+    for sql in expressionList(repeat each grouped) { copy.clauses.groupings.append(sql) }
+    return copy
+  }
+
+  /// `HAVING` a condition on the groups.
+  public func having<P: SQLExpressible>(_ predicate: (repeat (each M).Columns) -> P) -> Self where P.Value == Bool {
+    var copy = self
+    copy.clauses.havings.append(Self.applying(references, predicate).expression.sql)
     return copy
   }
 
@@ -51,40 +75,62 @@ public struct Join<each M: Model>: Sendable {
     return copy
   }
 
-  /// Joins one more model.
-  public func join<N: Model, P: SQLExpressible>(_ model: N.Type, on condition: (repeat (each M).Columns, N.Columns) -> P)
+  /// Joins one more model; `alias` names its table in the statement (by default its
+  /// own name, or `name_2`, `name_3`, ... when the join already reads that table).
+  public func join<N: Model, P: SQLExpressible>(_ model: N.Type, as alias: String? = nil,
+                                                on condition: (repeat (each M).Columns, N.Columns) -> P)
     -> Join<repeat each M, N> where P.Value == Bool {
-    var next = Join<repeat each M, N>(source: source)
+    let references = references + [joinReference(N.self, alias, taken: references)]
+    // Called on the extended join, where the closure's parameters are one pack.
+    let on = Join<repeat each M, N>.applying(references, condition)
+    var next = Join<repeat each M, N>(source: source + joinClause("JOIN", N.self, references, on), references: references)
     next.clauses = clauses
-    // Called from the extended join, where the closure's parameters are one pack.
-    next.source = next.source + joinClause("JOIN", N.self, Join<repeat each M, N>.applying(condition))
     return next
   }
 
-  /// LEFT JOINs a last model: rows without a match keep it as nil.
-  public func leftJoin<N: Model, P: SQLExpressible>(_ model: N.Type, on condition: (repeat (each M).Columns, N.Columns) -> P)
+  /// LEFT JOINs a last model: rows without a match keep it as nil. `alias` as for
+  /// ``join(_:as:on:)``.
+  public func leftJoin<N: Model, P: SQLExpressible>(_ model: N.Type, as alias: String? = nil,
+                                                    on condition: (repeat (each M).Columns, N.Columns) -> P)
     -> LeftJoin<repeat each M, N> where P.Value == Bool {
-    LeftJoin(clauses: clauses, source: source + joinClause("LEFT JOIN", N.self, Join<repeat each M, N>.applying(condition)))
+    let references = references + [joinReference(N.self, alias, taken: references)]
+    let on = Join<repeat each M, N>.applying(references, condition)
+    return LeftJoin(clauses: clauses, source: source + joinClause("LEFT JOIN", N.self, references, on),
+                    references: references)
   }
 
-  /// Applies a closure to every joined model's columns. (A closure whose pack is
-  /// followed by another parameter cannot be called directly; as the parameters of
-  /// the extended join it is one pack.)
-  static func applying<R>(_ body: (repeat (each M).Columns) -> R) -> R { body(repeat (each M).columns) }
+  /// Applies a closure to every joined model's columns, named as `references` says.
+  /// (A closure whose pack is followed by another parameter cannot be called
+  /// directly; as the parameters of the extended join it is one pack.)
+  static func applying<R>(_ references: [String], _ body: (repeat (each M).Columns) -> R) -> R {
+    var index = 0
+    func columns<N: Model>(_ model: N.Type) -> N.Columns {
+      defer { index += 1 }
+      return N.Columns(table: references[index])
+    }
+    return body(repeat columns((each M).self))
+  }
+
+  /// Every joined model's columns, in order, as the statement names them.
+  static func selections(_ references: [String]) -> [SQL] {
+    var selections: [SQL] = []
+    for model in repeat (each M).self { selections.append(model.selection(as: references[selections.count])) }
+    return selections
+  }
 
   /// Selects expressions from the joined models.
   public func select<each E: SQLExpressible>(_ selection: (repeat (each M).Columns) -> (repeat each E))
     -> JoinProjection<repeat (each E).Value> where repeat (each E).Value: SQLValueConvertible {
-    JoinProjection(clauses: clauses, source: source, selection: expressionList(repeat each selection(repeat (each M).columns)))
+    let selected = Self.applying(references, selection)
+    return JoinProjection(clauses: clauses, source: source, selection: expressionList(repeat each selected))
   }
 
   /// The statement's SQL and binds for `dialect`.
   public func sql(_ dialect: SQLDialect) throws -> RenderedSQL { try statement(dialect).render(dialect) }
 
   func statement(_ dialect: SQLDialect) throws -> SQL {
-    var selections: [SQL] = []
-    for model in repeat (each M).self { selections.append(model.selection) }
-    return try clauses.select(SQL.joined(selections, separator: ", "), from: source, dialect: dialect).resolvingColumns()
+    try clauses.select(SQL.joined(Self.selections(references), separator: ", "), from: source, dialect: dialect)
+      .resolvingColumns()
   }
 
   /// Every row as a tuple of models.
@@ -107,18 +153,20 @@ public struct LeftJoin<each M: Model, L: Model>: Sendable {
   /// The clauses so far.
   public internal(set) var clauses: SelectClauses
   var source: SQL
+  /// What the statement calls each model's table, `L`'s last.
+  let references: [String]
 
   /// Keeps rows where `predicate` holds.
   public func `where`<P: SQLExpressible>(_ predicate: (repeat (each M).Columns, L.Columns) -> P) -> Self where P.Value == Bool {
     var copy = self
-    copy.clauses.filters.append(Join<repeat each M, L>.applying(predicate).expression.sql)
+    copy.clauses.filters.append(Join<repeat each M, L>.applying(references, predicate).expression.sql)
     return copy
   }
 
   /// Sorts by one term.
   public func order(_ ordering: (repeat (each M).Columns, L.Columns) -> Ordering) -> Self {
     var copy = self
-    copy.clauses.orderings.append(Join<repeat each M, L>.applying(ordering).sql)
+    copy.clauses.orderings.append(Join<repeat each M, L>.applying(references, ordering).sql)
     return copy
   }
 
@@ -132,7 +180,7 @@ public struct LeftJoin<each M: Model, L: Model>: Sendable {
   /// Selects expressions; use `.orNull` on `L`'s columns, which are NULL without a match.
   public func select<each E: SQLExpressible>(_ selection: (repeat (each M).Columns, L.Columns) -> (repeat each E))
     -> JoinProjection<repeat (each E).Value> where repeat (each E).Value: SQLValueConvertible {
-    let selected = Join<repeat each M, L>.applying(selection)
+    let selected = Join<repeat each M, L>.applying(references, selection)
     return JoinProjection(clauses: clauses, source: source, selection: expressionList(repeat each selected))
   }
 
@@ -140,9 +188,7 @@ public struct LeftJoin<each M: Model, L: Model>: Sendable {
   public func sql(_ dialect: SQLDialect) throws -> RenderedSQL { try statement(dialect).render(dialect) }
 
   func statement(_ dialect: SQLDialect) throws -> SQL {
-    var selections: [SQL] = []
-    for model in repeat (each M).self { selections.append(model.selection) }
-    selections.append(L.selection)
+    let selections = Join<repeat each M, L>.selections(references)
     return try clauses.select(SQL.joined(selections, separator: ", "), from: source, dialect: dialect).resolvingColumns()
   }
 
@@ -198,18 +244,45 @@ public struct JoinProjection<each V: SQLValueConvertible>: Sendable {
   }
 }
 
+extension Query {
+  /// An inner join with another model on `condition`; the query's filters come along.
+  /// `alias` names `N`'s table in the statement (by default its own name, or `name_2`
+  /// when it is this query's table: a self-join).
+  public func join<N: Model, P: SQLExpressible>(_ model: N.Type, as alias: String? = nil,
+                                                on condition: (M.Columns, N.Columns) -> P)
+    -> Join<M, N> where P.Value == Bool {
+    let references = [reference, joinReference(N.self, alias, taken: [reference])]
+    let on = condition(columns, N.Columns(table: references[1]))
+    var join = Join<M, N>(source: fromItem + joinClause("JOIN", N.self, references, on), references: references)
+    join.clauses = clauses
+    return join
+  }
+
+  /// A left join with another model: rows without a match keep it as nil. `alias` as
+  /// for ``join(_:as:on:)``.
+  public func leftJoin<N: Model, P: SQLExpressible>(_ model: N.Type, as alias: String? = nil,
+                                                    on condition: (M.Columns, N.Columns) -> P)
+    -> LeftJoin<M, N> where P.Value == Bool {
+    let references = [reference, joinReference(N.self, alias, taken: [reference])]
+    let on = condition(columns, N.Columns(table: references[1]))
+    return LeftJoin(clauses: clauses, source: fromItem + joinClause("LEFT JOIN", N.self, references, on),
+                    references: references)
+  }
+}
+
 extension Model {
-  /// An inner join with another model on `condition`.
-  public static func join<N: Model, P: SQLExpressible>(_ model: N.Type, on condition: (Columns, N.Columns) -> P)
+  /// An inner join with another model on `condition`; `alias` as for ``Query/join(_:as:on:)``.
+  public static func join<N: Model, P: SQLExpressible>(_ model: N.Type, as alias: String? = nil,
+                                                       on condition: (Columns, N.Columns) -> P)
     -> Join<Self, N> where P.Value == Bool {
-    Join<Self, N>(source: SQL(segments: [.table(tableName)]) + joinClause("JOIN", N.self, condition(columns, N.columns)))
+    Query<Self>().join(model, as: alias, on: condition)
   }
 
   /// A left join with another model: rows without a match keep it as nil.
-  public static func leftJoin<N: Model, P: SQLExpressible>(_ model: N.Type, on condition: (Columns, N.Columns) -> P)
+  public static func leftJoin<N: Model, P: SQLExpressible>(_ model: N.Type, as alias: String? = nil,
+                                                           on condition: (Columns, N.Columns) -> P)
     -> LeftJoin<Self, N> where P.Value == Bool {
-    LeftJoin(clauses: SelectClauses(),
-             source: SQL(segments: [.table(tableName)]) + joinClause("LEFT JOIN", N.self, condition(columns, N.columns)))
+    Query<Self>().leftJoin(model, as: alias, on: condition)
   }
 }
 
@@ -218,6 +291,21 @@ extension SQLExpressible where Value: SQLValueConvertible {
   public var orNull: SQLExpression<Value?> { SQLExpression(expression.sql) }
 }
 
-private func joinClause<N: Model>(_ kind: String, _ model: N.Type, _ condition: some SQLExpressible) -> SQL {
-  " \(unsafeRaw: kind) " + SQL(segments: [.table(N.tableName)]) + " ON " + condition.expression.expression.sql
+/// ` JOIN "table" [AS "alias"] ON condition` for the last of `references`.
+private func joinClause<N: Model>(_ kind: String, _ model: N.Type, _ references: [String],
+                                  _ condition: some SQLExpressible) -> SQL {
+  let reference = references.last ?? N.tableName
+  let alias = reference == N.tableName ? nil : reference
+  return " \(unsafeRaw: kind) " + SQL(segments: [.table(N.tableName, alias: alias)]) + " ON "
+    + condition.expression.expression.sql
+}
+
+/// The name a newly joined `N` goes by: `alias` if given, else its table's name, else
+/// (that name is taken: a self-join) `name_2`, `name_3`, ...
+private func joinReference<N: Model>(_ model: N.Type, _ alias: String?, taken: [String]) -> String {
+  if let alias { return alias }
+  guard taken.contains(N.tableName) else { return N.tableName }
+  var suffix = 2
+  while taken.contains("\(N.tableName)_\(suffix)") { suffix += 1 }
+  return "\(N.tableName)_\(suffix)"
 }

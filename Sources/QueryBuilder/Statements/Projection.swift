@@ -11,44 +11,50 @@ public struct Projection<M: Model, each V: SQLValueConvertible>: Sendable {
   /// The clauses so far.
   public internal(set) var clauses: SelectClauses
   let selection: [SQL]
+  /// The table's alias in the statement, if it has one.
+  let alias: String?
 
-  init(clauses: SelectClauses, selection: [SQL]) {
+  init(clauses: SelectClauses, selection: [SQL], alias: String?) {
     self.clauses = clauses
     self.selection = selection
+    self.alias = alias
   }
+
+  /// The model's columns as the statement names them.
+  private var columns: M.Columns { M.Columns(table: alias ?? M.tableName) }
 
   /// Keeps rows where `predicate` holds.
   public func `where`<P: SQLExpressible>(_ predicate: (M.Columns) -> P) -> Self where P.Value == Bool {
     var copy = self
-    copy.clauses.filters.append(predicate(M.columns).expression.sql)
+    copy.clauses.filters.append(predicate(columns).expression.sql)
     return copy
   }
 
   /// `GROUP BY` one or more expressions: `.group { $0.status }` or `.group { ($0.a, $0.b) }`.
   public func group<each G: SQLExpressible>(_ groups: (M.Columns) -> (repeat each G)) -> Self {
     var copy = self
-    for sql in expressionList(repeat each groups(M.columns)) { copy.clauses.groupings.append(sql) }
+    for sql in expressionList(repeat each groups(columns)) { copy.clauses.groupings.append(sql) }
     return copy
   }
 
   /// `HAVING` a condition on the groups.
   public func having<P: SQLExpressible>(_ predicate: (M.Columns) -> P) -> Self where P.Value == Bool {
     var copy = self
-    copy.clauses.havings.append(predicate(M.columns).expression.sql)
+    copy.clauses.havings.append(predicate(columns).expression.sql)
     return copy
   }
 
   /// Sorts by one term.
   public func order(_ ordering: (M.Columns) -> Ordering) -> Self {
     var copy = self
-    copy.clauses.orderings.append(ordering(M.columns).sql)
+    copy.clauses.orderings.append(ordering(columns).sql)
     return copy
   }
 
   /// Sorts by several terms.
   public func order(_ orderings: (M.Columns) -> [Ordering]) -> Self {
     var copy = self
-    copy.clauses.orderings += orderings(M.columns).map(\.sql)
+    copy.clauses.orderings += orderings(columns).map(\.sql)
     return copy
   }
 
@@ -80,7 +86,7 @@ public struct Projection<M: Model, each V: SQLValueConvertible>: Sendable {
   }
 
   func unresolved(_ dialect: SQLDialect) throws -> SQL {
-    try clauses.select(SQL.joined(selection, separator: ", "), from: SQL(segments: [.table(M.tableName)]),
+    try clauses.select(SQL.joined(selection, separator: ", "), from: SQL(segments: [.table(M.tableName, alias: alias)]),
                        dialect: dialect)
   }
 
@@ -128,7 +134,7 @@ extension Query {
   /// Selects expressions instead of whole models: `User.select { ($0.name, $0.age) }`.
   public func select<each E: SQLExpressible>(_ selection: (M.Columns) -> (repeat each E))
     -> Projection<M, repeat (each E).Value> where repeat (each E).Value: SQLValueConvertible {
-    Projection(clauses: clauses, selection: expressionList(repeat each selection(M.columns)))
+    Projection(clauses: clauses, selection: expressionList(repeat each selection(columns)), alias: alias)
   }
 }
 
@@ -152,7 +158,7 @@ extension Query {
   /// `$0.id.in(Order.select { $0.userID })` does not compile.
   public func select<E: SQLExpressible>(_ selection: (M.Columns) -> E)
     -> Projection<M, E.Value> where E.Value: SQLValueConvertible {
-    Projection(clauses: clauses, selection: [selection(M.columns).expression.sql])
+    Projection(clauses: clauses, selection: [selection(columns).expression.sql], alias: alias)
   }
 }
 

@@ -25,7 +25,7 @@ extension Query {
     counting.clauses.orderings = []
     let needsSubquery = clauses.isDistinct || clauses.limit != nil || clauses.offset != nil
     let sql: SQL = needsSubquery
-      ? "SELECT COUNT(*) FROM (" + (try counting.unresolved(selecting: M.selection, db.dialect)) + ") AS counted"
+      ? "SELECT COUNT(*) FROM (" + (try counting.unresolved(selecting: M.selection(as: reference), db.dialect)) + ") AS counted"
       : try counting.unresolved(selecting: "COUNT(*)", db.dialect)
     return try await db.fetchValue(try sql.resolvingColumns(), as: Int.self) ?? 0
   }

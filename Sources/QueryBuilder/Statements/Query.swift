@@ -12,28 +12,56 @@ import Model
 public struct Query<M: Model>: Sendable {
   /// The clauses so far.
   public internal(set) var clauses = SelectClauses()
+  /// The name the table goes by in the statement, when it is not its own (see
+  /// ``aliased(_:)``).
+  public internal(set) var alias: String?
 
   /// An unfiltered query of every row.
   public init() {}
 
+  /// The same query with its table called `alias` (`FROM "users" AS "alias"`): needed
+  /// when a subquery reads the outer query's table, so each side's columns say which
+  /// row they mean.
+  ///
+  /// ```swift
+  /// // Employees who manage someone: a subquery over the same table.
+  /// let managers = try await Employee.where { e in
+  ///   Employee.aliased("report").where { $0.managerID == e.id }.existsExpression
+  /// }.fetchAll(db)
+  /// ```
+  public func aliased(_ alias: String) -> Query {
+    var copy = self
+    copy.alias = alias
+    return copy
+  }
+
+  /// What the statement calls the table: its alias, or its name.
+  var reference: String { alias ?? M.tableName }
+
+  /// The model's columns as the statement names them.
+  var columns: M.Columns { M.Columns(table: reference) }
+
+  /// The FROM item: the table, with its alias if it has one.
+  var fromItem: SQL { SQL(segments: [.table(M.tableName, alias: alias)]) }
+
   /// Keeps rows where `predicate` holds (ANDed with earlier conditions).
   public func `where`<P: SQLExpressible>(_ predicate: (M.Columns) -> P) -> Query where P.Value == Bool {
     var copy = self
-    copy.clauses.filters.append(predicate(M.columns).expression.sql)
+    copy.clauses.filters.append(predicate(columns).expression.sql)
     return copy
   }
 
   /// Sorts by one term (after earlier ones).
   public func order(_ ordering: (M.Columns) -> Ordering) -> Query {
     var copy = self
-    copy.clauses.orderings.append(ordering(M.columns).sql)
+    copy.clauses.orderings.append(ordering(columns).sql)
     return copy
   }
 
   /// Sorts by several terms, in order.
   public func order(_ orderings: (M.Columns) -> [Ordering]) -> Query {
     var copy = self
-    copy.clauses.orderings += orderings(M.columns).map(\.sql)
+    copy.clauses.orderings += orderings(columns).map(\.sql)
     return copy
   }
 
@@ -82,12 +110,12 @@ public struct Query<M: Model>: Sendable {
   /// The statement as run (columns resolved).
   @usableFromInline
   func statement(_ dialect: SQLDialect) throws -> SQL {
-    try unresolved(selecting: M.selection, dialect).resolvingColumns()
+    try unresolved(selecting: M.selection(as: reference), dialect).resolvingColumns()
   }
 
   /// The SELECT with `selection`, columns still model columns (for use as a subquery).
   func unresolved(selecting selection: SQL, _ dialect: SQLDialect) throws -> SQL {
-    try clauses.select(selection, from: SQL(segments: [.table(M.tableName)]), dialect: dialect)
+    try clauses.select(selection, from: fromItem, dialect: dialect)
   }
 }
 
@@ -109,11 +137,15 @@ extension Model {
   /// The first `count` rows.
   public static func limit(_ count: Int) -> Query<Self> { Query().limit(count) }
 
-  /// The model's columns, in schema order, unqualified unless the statement joins.
-  static var selection: SQL {
+  /// Every row, with the table called `alias` in the statement (see ``Query/aliased(_:)``).
+  public static func aliased(_ alias: String) -> Query<Self> { Query().aliased(alias) }
+
+  /// The model's columns, in schema order, of the table called `reference` in the
+  /// statement; unqualified unless the statement reads several tables.
+  static func selection(as reference: String) -> SQL {
     SQL.joined(schema.columns.map { column in
       var sql = SQL()
-      sql.append(column: column.name, table: tableName)
+      sql.append(column: column.name, table: reference)
       return sql
     }, separator: ", ")
   }

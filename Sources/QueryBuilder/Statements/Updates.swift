@@ -9,11 +9,13 @@ import Model
 @dynamicMemberLookup
 public struct Updates<M: Model> {
   var assignments: [(column: String, value: SQL)] = []
+  /// The model's columns as the statement names them.
+  let columns: M.Columns
 
   /// A column read as an expression, or set to one (`$0.age = $0.age + 1`).
   public subscript<V>(dynamicMember keyPath: KeyPath<M.Columns, Column<M, V>>) -> SQLExpression<V> {
-    get { M.columns[keyPath: keyPath].expression }
-    set { assignments.append((M.columns[keyPath: keyPath].name, newValue.sql)) }
+    get { columns[keyPath: keyPath].expression }
+    set { assignments.append((columns[keyPath: keyPath].name, newValue.sql)) }
   }
 
   /// A column set to a value (`$0.age = nil`, `$0.name = name`): set-only, the getter
@@ -22,7 +24,7 @@ public struct Updates<M: Model> {
   public subscript<V>(dynamicMember keyPath: KeyPath<M.Columns, Column<M, V>>) -> V {
     @available(*, unavailable, message: "read a column as an expression: assign it from $0.column")
     get { fatalError("unreachable: the getter is unavailable") }
-    set { assignments.append((M.columns[keyPath: keyPath].name, bind(newValue))) }
+    set { assignments.append((columns[keyPath: keyPath].name, bind(newValue))) }
   }
 }
 
@@ -42,7 +44,7 @@ extension Query {
 
   private func updateStatement(set: (inout Updates<M>) -> Void) throws -> SQL {
     try clauses.requireOnlyFilters(for: "UPDATE")
-    var updates = Updates<M>()
+    var updates = Updates<M>(columns: columns)
     set(&updates)
     guard !updates.assignments.isEmpty else { throw MisuseError("UPDATE of \(M.tableName) assigns no column") }
     // PostgreSQL rejects `SET a = 1, a = 2` while SQLite keeps the last: refuse on both.
@@ -50,7 +52,7 @@ extension Query {
     for (column, _) in updates.assignments where !assigned.insert(column).inserted {
       throw MisuseError("UPDATE of \(M.tableName) assigns column \(column) more than once")
     }
-    var sql: SQL = "UPDATE " + SQL(segments: [.table(M.tableName)]) + " SET "
+    var sql: SQL = "UPDATE " + fromItem + " SET "
     sql.append(SQL.joined(updates.assignments.map { "\(identifier: $0.column) = " + $0.value }, separator: ", "))
     clauses.appendFilters(to: &sql)
     return try sql.resolvingColumns()
@@ -68,7 +70,7 @@ extension Query {
 
   private func deleteStatement() throws -> SQL {
     try clauses.requireOnlyFilters(for: "DELETE")
-    var sql: SQL = "DELETE FROM " + SQL(segments: [.table(M.tableName)])
+    var sql: SQL = "DELETE FROM " + fromItem
     clauses.appendFilters(to: &sql)
     return try sql.resolvingColumns()
   }

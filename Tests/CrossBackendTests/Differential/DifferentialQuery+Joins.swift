@@ -81,6 +81,30 @@ extension DifferentialQuery {
         .select { o, u, t in (o.id, u.id, t.name.orNull) }
       return tuples(try await selected.fetchAll(db))
     })
+    q.append(DifferentialQuery("self-join: pairs of users in one team") { db in
+      let pairs: Join<User, User> = User.join(User.self) { u, peer in u.teamID == peer.teamID && u.id < peer.id }
+      let selected: JoinProjection<Int64, Int64, Int?> = pairs.where { u, _ in u.id < 40 }
+        .order { u, peer in [u.id.asc(), peer.id.asc()] }
+        .select { u, peer in (u.id, peer.id, peer.age) }
+      return tuples(try await selected.fetchAll(db))
+    })
+    q.append(DifferentialQuery("self-join: named alias, into models") { db in
+      let pairs: Join<User, User> = User.join(User.self, as: "elder") { u, e in u.teamID == e.teamID && e.age > u.age }
+      let ordered = pairs.where { u, _ in u.id < 25 }.order { u, e in [u.id.asc(), e.id.asc()] }.limit(30)
+      return tuples(try await ordered.fetchAll(db))
+    })
+    q.append(DifferentialQuery("aliased correlated subquery over the same table") { db in
+      let users = User.where { u in
+        User.aliased("older").where { $0.teamID == u.teamID && $0.age > u.age }.existsExpression
+      }
+      return tuples(try await users.order { $0.id.asc() }.select { ($0.id, $0.name) }.fetchAll(db))
+    })
+    q.append(DifferentialQuery("join: group and having") { db in
+      let grouped = ordersWithUsers.group { _, u in u.status }.having { o, _ in o.id.count() > 3 }
+      let selected: JoinProjection<Membership, Int, Int?> = grouped.order { _, u in u.status.asc() }
+        .select { o, u in (u.status, o.id.count(), o.amount.max()) }
+      return tuples(try await selected.fetchAll(db))
+    })
     return q
   }()
 }
