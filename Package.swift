@@ -119,22 +119,28 @@ let package = Package(
       dependencies: ["QueryBuilder", "Model", .product(name: "Logging", package: "swift-log")],
       swiftSettings: strictSettings
     ),
+    .target(
+      name: "PostgresTestSupport",
+      dependencies: ["PGBackend", "QueryBuilder"],
+      path: "Tests/PostgresTestSupport",
+      swiftSettings: strictSettings
+    ),
     .testTarget(
       name: "PGBackendTests",
       dependencies: [
-        "PGBackend", "QueryBuilder", "Model",
+        "PGBackend", "QueryBuilder", "Model", "PostgresTestSupport",
         .product(name: "Logging", package: "swift-log"),
       ],
       swiftSettings: strictSettings
     ),
     .testTarget(
       name: "SchemaTests",
-      dependencies: ["QueryBuilder", "Model", "PGBackend", "SQLiteTestBackend"],
+      dependencies: ["QueryBuilder", "Model", "PGBackend", "SQLiteTestBackend", "PostgresTestSupport"],
       swiftSettings: strictSettings
     ),
     .testTarget(
       name: "CrossBackendTests",
-      dependencies: ["QueryBuilder", "Model", "PGBackend", "SQLiteTestBackend"],
+      dependencies: ["QueryBuilder", "Model", "PGBackend", "SQLiteTestBackend", "PostgresTestSupport"],
       swiftSettings: strictSettings
     ),
     .testTarget(

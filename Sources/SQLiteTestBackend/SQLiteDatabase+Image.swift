@@ -51,7 +51,7 @@ extension SQLiteDatabase {
 extension SQLiteConnectionHandle {
   /// Spare bytes allocated after a loaded image: a test's first rows fit without a
   /// reallocation of the whole database.
-  static let imageHeadroom = 64 * 1024
+  static let imageHeadroom = 32 * 1024
 
   /// Replaces the (new, empty) `main` database with a copy of `image`, then reads its
   /// schema so that bytes which are not a database fail here, not at the first query.

@@ -1,6 +1,7 @@
 import Foundation
 import Model
 import PGBackend
+import PostgresTestSupport
 import QueryBuilder
 import Testing
 

@@ -1,5 +1,6 @@
 import Model
 import PGBackend
+import PostgresTestSupport
 import QueryBuilder
 import Testing
 

@@ -1,6 +1,7 @@
 import Logging
 import Model
 import PGBackend
+import PostgresTestSupport
 import QueryBuilder
 import Testing
 

@@ -5,6 +5,7 @@ import Foundation
 #endif
 import Model
 import PGBackend
+import PostgresTestSupport
 import QueryBuilder
 import Testing
 

@@ -1,4 +1,5 @@
 import QueryBuilder
+import PostgresTestSupport
 import Testing
 
 /// Each query of ``DifferentialQuery/all`` runs on SQLite and on PostgreSQL, seeded

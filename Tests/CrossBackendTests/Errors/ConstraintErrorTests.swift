@@ -4,6 +4,7 @@ import FoundationEssentials
 import Foundation
 #endif
 import QueryBuilder
+import PostgresTestSupport
 import Testing
 
 /// Constraint violations name the model and its properties, with the same code and

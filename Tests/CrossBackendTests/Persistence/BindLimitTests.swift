@@ -1,4 +1,5 @@
 import QueryBuilder
+import PostgresTestSupport
 import Testing
 
 /// `SQLDialect.maxBindCount` is what `insertAll` chunks by and what statements are

@@ -4,6 +4,7 @@ import FoundationEssentials
 import Foundation
 #endif
 import QueryBuilder
+import PostgresTestSupport
 import Testing
 
 /// Model CRUD of ``Everything`` (every column type) on both backends: what goes in

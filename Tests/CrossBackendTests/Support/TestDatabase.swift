@@ -4,6 +4,7 @@ import FoundationEssentials
 import Foundation
 #endif
 import PGBackend
+import PostgresTestSupport
 import QueryBuilder
 import SQLiteTestBackend
 import Testing

@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import Foundation
+import PostgresTestSupport
 import QueryBuilder
 
 /// A PostgreSQL cluster of one test's own, made by `scripts/pg start`, for tests that

@@ -1,17 +1,20 @@
 import Synchronization
 
 /// A bounded wait in a test ran out: the test fails instead of hanging the run.
-struct TimeoutError: Error, CustomStringConvertible {
-  let limit: Duration
-  let what: String
-  var description: String { "timed out after \(limit): \(what)" }
+public struct TimeoutError: Error, CustomStringConvertible {
+  /// How long the wait was allowed to take.
+  public let limit: Duration
+  /// What was waited for.
+  public let what: String
+  /// "timed out after ...".
+  public var description: String { "timed out after \(limit): \(what)" }
 }
 
 /// Runs `body` and returns its result, or throws ``TimeoutError`` after `limit`.
 ///
 /// On timeout `body`'s task is cancelled but not awaited, so even a body that ignores
 /// cancellation cannot hang the test.
-func withTimeout<T: Sendable>(_ limit: Duration, _ what: String = "test body",
+public func withTimeout<T: Sendable>(_ limit: Duration, _ what: String = "test body",
                               _ body: @escaping @Sendable () async throws -> T) async throws -> T {
   let race = TimeoutRace<T>()
   return try await withTaskCancellationHandler {
@@ -74,7 +77,7 @@ private final class TimeoutRace<T: Sendable>: Sendable {
 
 /// Polls `condition` every 10 ms until it holds.
 /// - Throws: ``TimeoutError`` if it does not hold within `limit`.
-func waitUntil(_ what: String, limit: Duration = .seconds(5),
+public func waitUntil(_ what: String, limit: Duration = .seconds(5),
                _ condition: () async throws -> Bool) async throws {
   let deadline = ContinuousClock.now + limit
   while try await !condition() {
@@ -84,7 +87,7 @@ func waitUntil(_ what: String, limit: Duration = .seconds(5),
 }
 
 /// How long `body` takes.
-func measure<T>(_ body: () async throws -> T) async rethrows -> (T, Duration) {
+public func measure<T>(_ body: () async throws -> T) async rethrows -> (T, Duration) {
   let start = ContinuousClock.now
   let value = try await body()
   return (value, ContinuousClock.now - start)
