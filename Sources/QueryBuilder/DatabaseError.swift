@@ -76,7 +76,12 @@ public struct DatabaseError: Error, Sendable, CustomStringConvertible, CustomDeb
   /// raised while connecting; otherwise it follows from the code.
   public var isConnectionFatal: Bool
 
-  /// `code (SQLSTATE): message`, detail, and the SQL. No bound values.
+  /// How much of the SQL ``description`` shows: a generated statement (a large
+  /// `insertAll` chunk, say) can be megabytes long.
+  public static let descriptionSQLLimit = 2_000
+
+  /// `code (SQLSTATE): message`, detail, and the SQL (cut after
+  /// ``descriptionSQLLimit`` characters; ``sql`` keeps all of it). No bound values.
   public var description: String {
     var text = "\(code)"
     if let sqlState { text += " (\(sqlState))" }
@@ -84,7 +89,13 @@ public struct DatabaseError: Error, Sendable, CustomStringConvertible, CustomDeb
     text += ": " + message
     if let detail { text += "\n  detail: " + detail }
     if let hint { text += "\n  hint: " + hint }
-    if let sql { text += "\n  sql: " + sql }
+    if let sql {
+      if sql.count > Self.descriptionSQLLimit {
+        text += "\n  sql: " + sql.prefix(Self.descriptionSQLLimit) + "… (\(sql.count - Self.descriptionSQLLimit) more characters)"
+      } else {
+        text += "\n  sql: " + sql
+      }
+    }
     return text
   }
 

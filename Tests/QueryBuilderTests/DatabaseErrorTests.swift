@@ -20,6 +20,16 @@ import Testing
     #expect(error.isConnectionFatal == Self.connectionFatalCodes.contains(code))
   }
 
+  @Test func descriptionCutsAHugeStatementButSQLKeepsAllOfIt() {
+    let sql = "INSERT INTO t VALUES " + String(repeating: "($1), ", count: 10_000)
+    let error = DatabaseError(code: .uniqueViolation, message: "m", sql: sql)
+    #expect(error.sql == sql)
+    #expect(error.description.count < DatabaseError.descriptionSQLLimit + 200)
+    #expect(error.description.hasSuffix("… (\(sql.count - DatabaseError.descriptionSQLLimit) more characters)"))
+    let short = DatabaseError(code: .uniqueViolation, message: "m", sql: "SELECT 1")
+    #expect(short.description.hasSuffix("sql: SELECT 1"))
+  }
+
   @Test func backendsCanOverrideConnectionFatality() {
     // An error raised while connecting is fatal whatever its code, and a server
     // shutdown notice on a connection that survived is not.

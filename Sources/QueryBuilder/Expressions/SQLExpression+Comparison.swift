@@ -52,18 +52,6 @@ extension SQLExpressible where Value: SQLValueConvertible {
     binary(lhs.operand, ">=", rhs.operand)
   }
 
-  /// `lhs = rhs` where `rhs` is the optional form of this type (a nullable foreign
-  /// key against a key, say).
-  public static func == <R: SQLExpressible>(lhs: Self, rhs: R) -> SQLExpression<Bool> where R.Value == Value? {
-    binary(lhs.operand, "=", rhs.operand)
-  }
-
-  /// `lhs = rhs` where `lhs` is optional and `rhs` is not.
-  public static func == <R: SQLExpressible>(lhs: Self, rhs: R) -> SQLExpression<Bool>
-  where Value: OptionalValue, R.Value == Value.Wrapped {
-    binary(lhs.operand, "=", rhs.operand)
-  }
-
   /// `lhs IN ($1, $2, ...)`; an empty list is false (never the invalid `IN ()`).
   /// A nil in the list matches NULL, as `== nil` does: `(lhs IN (...) OR lhs IS NULL)`
   /// (a NULL bind inside `IN` would match nothing).

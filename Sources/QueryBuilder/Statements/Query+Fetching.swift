@@ -20,7 +20,12 @@ extension Query {
   }
 
   /// The number of matching rows.
+  /// - Throws: ``MisuseError`` for a query with a row lock (PostgreSQL cannot lock the
+  ///   rows behind an aggregate; fetch the locked rows instead); ``DatabaseError``.
   public func count(_ db: any Database) async throws -> Int {
+    if clauses.lock != nil {
+      throw MisuseError("count() of a query with forUpdate/forShare: rows behind an aggregate cannot be locked; fetch the rows to lock them")
+    }
     var counting = self
     counting.clauses.orderings = []
     let needsSubquery = clauses.isDistinct || clauses.limit != nil || clauses.offset != nil

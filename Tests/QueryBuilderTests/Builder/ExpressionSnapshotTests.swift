@@ -4,6 +4,32 @@ import Testing
 
 extension Shop {
   @Suite struct ExpressionSnapshotTests {
+    // MARK: Optional against non-optional
+
+    @Test(arguments: SQLDialect.allCases)
+    func optionalAndNonOptionalExpressionsCompareEitherWay(_ dialect: SQLDialect) throws {
+      let joined: Join<Order, User> = Order.join(User.self) { o, u in o.userID == u.id }
+      let conditions: [(Join<Order, User>, String)] = [
+        (joined.where { o, u in o.quantity != u.age }, #""orders"."quantity" <> "users"."age""#),
+        (joined.where { o, u in o.quantity < u.age }, #""orders"."quantity" < "users"."age""#),
+        (joined.where { o, u in o.quantity <= u.age }, #""orders"."quantity" <= "users"."age""#),
+        (joined.where { o, u in u.age > o.quantity }, #""users"."age" > "orders"."quantity""#),
+        (joined.where { o, u in u.age >= o.quantity }, #""users"."age" >= "orders"."quantity""#),
+        (joined.where { o, u in u.age != o.quantity }, #""users"."age" <> "orders"."quantity""#),
+      ]
+      for (query, condition) in conditions {
+        #expect(try query.sql(dialect).text.hasSuffix(" WHERE " + condition))
+      }
+    }
+
+    @Test(arguments: SQLDialect.allCases)
+    func betweenARangeOnAnOptionalColumn(_ dialect: SQLDialect) throws {
+      try expectSQL(User.where { $0.age.between(18...65) }, dialect,
+                    postgres: #"SELECT \#(Columns.users) FROM "users" WHERE "age" BETWEEN $1 AND $2"#,
+                    sqlite: #"SELECT \#(Columns.users) FROM "users" WHERE "age" BETWEEN ?1 AND ?2"#,
+                    binds: [.int(18), .int(65)])
+    }
+
     // MARK: AND, OR, NOT
 
     @Test(arguments: SQLDialect.allCases)

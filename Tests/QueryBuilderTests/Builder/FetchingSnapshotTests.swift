@@ -44,6 +44,12 @@ extension Shop {
       #expect(db.statements.map(\.text) == expected)
     }
 
+    @Test func countOfALockingQueryIsAMisuseErrorBeforeAnySQL() async throws {
+      let db = ScriptedDatabase(.postgres, respond: { _ in [row(.int(1))] })
+      await #expect(throws: MisuseError.self) { try await User.all.forUpdate().count(db) }
+      #expect(db.statements.isEmpty)
+    }
+
     @Test(arguments: SQLDialect.allCases)
     func countOfALimitedOrDistinctQueryCountsASubquery(_ dialect: SQLDialect) async throws {
       let db = ScriptedDatabase(dialect, respond: { _ in [row(.int(1))] })
