@@ -34,8 +34,12 @@ public final class PostgresConnection: Database, Sendable {
 
   private let lock = AsyncLock()
   private let state: Mutex<State>
+  /// How the connection was opened: another connection to the same server is opened
+  /// with it to find out whether a COMMIT cut short by a lost connection landed.
+  let connectionString: String
 
-  private init(handle: PGConnectionHandle, options: PostgresConnectionOptions) {
+  private init(handle: PGConnectionHandle, connectionString: String, options: PostgresConnectionOptions) {
+    self.connectionString = connectionString
     self.options = options
     self.backendPID = handle.backendPID
     self.state = Mutex(State(handle: handle))
@@ -48,14 +52,27 @@ public final class PostgresConnection: Database, Sendable {
   public static func connect(_ connectionString: String,
                              options: PostgresConnectionOptions = PostgresConnectionOptions()) async throws -> PostgresConnection {
     let handle = try await PGConnectionHandle.connect(connectionString, options: options)
-    return PostgresConnection(handle: handle, options: options)
+    return PostgresConnection(handle: handle, connectionString: connectionString, options: options)
   }
 
   /// Whether the connection was closed, by ``close()`` or because it was lost.
   public var isClosed: Bool { state.withLock { $0.handle == nil } }
 
-  /// Whether a transaction is open on this connection (as of the last statement).
-  public var isInTransaction: Bool { state.withLock { $0.inTransaction } }
+  /// Whether a transaction is open on this connection, as the server reported after
+  /// the last statement (whoever opened it). See `isInTransaction` for whether the
+  /// current task is inside an atomic block.
+  public var hasOpenTransaction: Bool { state.withLock { $0.inTransaction } }
+
+  /// This connection's identity: statements inside an atomic block on it are routed
+  /// to the block.
+  public var sessionKey: ObjectIdentifier { ObjectIdentifier(self) }
+
+  /// Takes the connection for a transaction (statements of other tasks wait until
+  /// the session is released).
+  /// - Throws: `CancellationError` while waiting; `.connectionFailure` when closed.
+  public func openSession() async throws -> any DatabaseSession {
+    PostgresSession(connection: self, handle: try await acquireHandle())
+  }
 
   /// Closes the connection after any statement in progress. Idempotent.
   public func close() async {
@@ -77,7 +94,8 @@ public final class PostgresConnection: Database, Sendable {
   /// Like ``execute(_:)``, cancelled on the server after `timeout`.
   @discardableResult
   public func execute(_ sql: SQL, timeout: Duration?) async throws -> Int {
-    try await perform(sql, mode: .execute, timeout: timeout).affectedRows
+    if let route = TransactionRoute.current(for: self) { return try await route.execute(sql) }
+    return try await perform(sql, mode: .execute, timeout: timeout).affectedRows
   }
 
   /// Runs a query and returns all of its rows.
@@ -88,7 +106,8 @@ public final class PostgresConnection: Database, Sendable {
 
   /// Like ``fetchAll(_:)``, cancelled on the server after `timeout`.
   public func fetchAll(_ sql: SQL, timeout: Duration?) async throws -> [Row] {
-    try await perform(sql, mode: .rows, timeout: timeout).rows
+    if let route = TransactionRoute.current(for: self) { return try await route.fetchAll(sql) }
+    return try await perform(sql, mode: .rows, timeout: timeout).rows
   }
 
   /// Runs a query and returns its first row.
@@ -99,13 +118,15 @@ public final class PostgresConnection: Database, Sendable {
 
   /// Like ``fetchOne(_:)``, cancelled on the server after `timeout`.
   public func fetchOne(_ sql: SQL, timeout: Duration?) async throws -> Row? {
-    try await perform(sql, mode: .rows, timeout: timeout).rows.first
+    if let route = TransactionRoute.current(for: self) { return try await route.fetchOne(sql) }
+    return try await perform(sql, mode: .rows, timeout: timeout).rows.first
   }
 
   /// The statement's rows, read lazily in single-row mode while the connection is
   /// held; stopping early cancels the rest and leaves the connection usable.
   public func stream(_ sql: SQL) -> RowSequence {
-    RowSequence { [self] in try await PostgresRowCursor.open(sql.render(.postgres), on: self, timeout: options.commandTimeout) }
+    if let route = TransactionRoute.current(for: self) { return route.stream(sql) }
+    return RowSequence { [self] in try await PostgresRowCursor.open(sql.render(.postgres), on: self, timeout: options.commandTimeout) }
   }
 
   // MARK: Server facts
@@ -141,12 +162,16 @@ public final class PostgresConnection: Database, Sendable {
   private func perform(_ sql: SQL, mode: PGConnectionHandle.ResultMode, timeout: Duration?) async throws -> PGStatementOutcome {
     let rendered = sql.render(.postgres)
     try rendered.validate(for: .postgres)
+    return try await withHandle { handle in try await run(rendered, on: handle, mode: mode, timeout: timeout) }
+  }
+
+  /// Runs a statement on `handle` (held by the caller), logging it when logging is on.
+  func run(_ rendered: RenderedSQL, on handle: PGConnectionHandle, mode: PGConnectionHandle.ResultMode,
+           timeout: Duration?) async throws -> PGStatementOutcome {
     let logging = options.logging
     let started = logging.isEnabled ? ContinuousClock.now : nil
     do {
-      let outcome = try await withHandle { handle in
-        try await handle.run(rendered, mode: mode, timeout: timeout)
-      }
+      let outcome = try await handle.run(rendered, mode: mode, timeout: timeout)
       if let started {
         logging.logStatement(rendered, duration: .now - started,
                              rows: mode == .rows ? outcome.rows.count : outcome.affectedRows)
@@ -192,6 +217,12 @@ public final class PostgresConnection: Database, Sendable {
     lock.unlock()
   }
 
+  /// Gives `handle` back after a cursor: to other tasks if the cursor `owned` it,
+  /// else (a transaction's session holds it) only noting its state.
+  func giveBack(_ handle: PGConnectionHandle, owned: Bool) {
+    if owned { releaseHandle(handle) } else { afterStatement(handle) }
+  }
+
   /// The connection-failure error reported when the connection died under `error`.
   func lostError(from error: any Error) -> any Error {
     guard var failure = error as? DatabaseError else { return error }
@@ -200,7 +231,7 @@ public final class PostgresConnection: Database, Sendable {
     return failure
   }
 
-  private func afterStatement(_ handle: PGConnectionHandle) {
+  func afterStatement(_ handle: PGConnectionHandle) {
     if handle.isBroken {
       markClosed(reason: "the connection was lost: \(handle.errorMessage)")
       return
@@ -209,7 +240,7 @@ public final class PostgresConnection: Database, Sendable {
     state.withLock { $0.inTransaction = status == PQTRANS_INTRANS || status == PQTRANS_INERROR }
   }
 
-  private func markClosed(reason: String) {
+  func markClosed(reason: String) {
     let handle: PGConnectionHandle? = state.withLock { state in
       guard let handle = state.handle else { return nil }
       state.handle = nil

@@ -17,20 +17,28 @@ final class PostgresRowCursor: RowCursor {
   private let statement: PreparedStatement
   private var clock: StatementClock
   private var finished = false
+  /// Whether the cursor took the connection (and gives it back when it ends); false
+  /// inside a transaction's session, which holds it. There, stopping early reads the
+  /// rest instead of cancelling: a cancelled statement would abort the transaction.
+  private let ownsConnection: Bool
 
   private init(connection: PostgresConnection, handle: PGConnectionHandle, sql: RenderedSQL,
-               statement: PreparedStatement, clock: StatementClock) {
+               statement: PreparedStatement, clock: StatementClock, ownsConnection: Bool) {
     self.connection = connection
     self.handle = handle
     self.sql = sql
     self.statement = statement
     self.clock = clock
+    self.ownsConnection = ownsConnection
   }
 
-  /// Takes the connection, prepares and sends the statement in single-row mode.
-  static func open(_ sql: RenderedSQL, on connection: PostgresConnection, timeout: Duration?) async throws -> PostgresRowCursor {
+  /// Prepares and sends the statement in single-row mode: on `heldHandle` (a
+  /// transaction's session), or on the connection taken for the cursor's lifetime.
+  static func open(_ sql: RenderedSQL, on connection: PostgresConnection, heldHandle: PGConnectionHandle? = nil,
+                   timeout: Duration?) async throws -> PostgresRowCursor {
     try sql.validate(for: .postgres)
-    let handle = try await connection.acquireHandle()
+    let handle: PGConnectionHandle
+    if let heldHandle { handle = heldHandle } else { handle = try await connection.acquireHandle() }
     handle.canceller.begin()
     var clock = StatementClock(timeout: timeout)
     do {
@@ -49,11 +57,12 @@ final class PostgresRowCursor: RowCursor {
       } onCancel: {
         handle.canceller.cancel(.taskCancelled)
       }
-      return PostgresRowCursor(connection: connection, handle: handle, sql: sql, statement: statement, clock: clock)
+      return PostgresRowCursor(connection: connection, handle: handle, sql: sql, statement: statement, clock: clock,
+                               ownsConnection: heldHandle == nil)
     } catch {
       _ = await handle.canceller.end()
       let broken = handle.isBroken
-      connection.releaseHandle(handle)
+      connection.giveBack(handle, owned: heldHandle == nil)
       throw broken ? connection.lostError(from: error) : error
     }
   }
@@ -93,7 +102,7 @@ final class PostgresRowCursor: RowCursor {
   /// Stops early: cancels the statement on the server and drains what is left.
   func close() async {
     guard !finished else { return }
-    handle.canceller.cancel(.taskCancelled)
+    if ownsConnection { handle.canceller.cancel(.taskCancelled) }
     await drainAndFinish()
   }
 
@@ -117,19 +126,19 @@ final class PostgresRowCursor: RowCursor {
     guard !finished else { return }
     finished = true
     cancelReason = await handle.canceller.end()
-    connection.releaseHandle(handle)
+    connection.giveBack(handle, owned: ownsConnection)
   }
 
   deinit {
     guard !finished else { return }
     // Dropped mid-stream: cancel, drain and give the connection back in the background.
-    let handle = self.handle, connection = self.connection, sql = self.sql
+    let handle = self.handle, connection = self.connection, sql = self.sql, owned = ownsConnection
     var clock = self.clock
-    handle.canceller.cancel(.taskCancelled)
+    if owned { handle.canceller.cancel(.taskCancelled) }
     Task {
       while !handle.isBroken, let _ = try? await handle.nextResult(&clock, sql: sql) {}
       _ = await handle.canceller.end()
-      connection.releaseHandle(handle)
+      connection.giveBack(handle, owned: owned)
     }
   }
 }

@@ -30,6 +30,16 @@ public protocol Database: Sendable {
   /// A lazily consumed sequence of the statement's rows; the statement runs when
   /// iteration starts, and stopping early leaves the connection clean.
   func stream(_ sql: SQL) -> RowSequence
+
+  /// Takes one connection for a transaction, held until the session is released
+  /// (the atomic-block machinery's primitive; apps use `atomic` or `begin`).
+  /// - Throws: ``DatabaseError`` when no connection can be had; `CancellationError`.
+  func openSession() async throws -> any DatabaseSession
+
+  /// Identifies what this database's statements run on, so that statements a task
+  /// runs inside an atomic block are routed to the block's connection. Wrappers of
+  /// another database return the wrapped one's key.
+  var sessionKey: ObjectIdentifier { get }
 }
 
 extension Database {

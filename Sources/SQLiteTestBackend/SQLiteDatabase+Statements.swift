@@ -18,6 +18,7 @@ extension SQLiteDatabase {
   ///   database; `CancellationError` when the task is cancelled.
   @discardableResult
   public func execute(_ sql: SQL) async throws -> Int {
+    if let route = TransactionRoute.current(for: self) { return try await route.execute(sql) }
     let rendered = sql.render(.sqlite)
     return try await perform(rendered, rowCount: { $0 }) { try $0.execute(rendered) }
   }
@@ -31,6 +32,7 @@ extension SQLiteDatabase {
   /// - Throws: ``DatabaseError``; ``MisuseError`` as for ``execute(_:)``, and when the
   ///   SQL holds more than one statement; `CancellationError`.
   public func fetchAll(_ sql: SQL) async throws -> [Row] {
+    if let route = TransactionRoute.current(for: self) { return try await route.fetchAll(sql) }
     let rendered = sql.render(.sqlite)
     return try await perform(rendered, rowCount: \.count) { try $0.fetchAll(rendered) }
   }
@@ -44,6 +46,7 @@ extension SQLiteDatabase {
   /// See https://www.sqlite.org/c3ref/step.html.
   /// - Throws: as ``fetchAll(_:)``.
   public func fetchOne(_ sql: SQL) async throws -> Row? {
+    if let route = TransactionRoute.current(for: self) { return try await route.fetchOne(sql) }
     let rendered = sql.render(.sqlite)
     return try await perform(rendered, rowCount: { $0 == nil ? 0 : 1 }) { try $0.fetchOne(rendered) }
   }
@@ -59,6 +62,7 @@ extension SQLiteDatabase {
   ///
   /// See https://www.sqlite.org/c3ref/step.html.
   public func stream(_ sql: SQL) -> RowSequence {
+    if let route = TransactionRoute.current(for: self) { return route.stream(sql) }
     let rendered = sql.render(.sqlite)
     return RowSequence { [self] in try await self.openCursor(rendered) }
   }
@@ -80,15 +84,22 @@ extension SQLiteDatabase {
     }
   }
 
-  /// Runs `body` on the connection holding the lock, interrupting SQLite if the task
-  /// is cancelled meanwhile, and logs the statement when logging is on (no clock is
-  /// read when it is off: this is every statement's path).
+  /// Runs `body` on the connection holding the lock (see ``run(_:rowCount:_:)``).
   @inline(__always)
   private func perform<T: Sendable>(_ rendered: RenderedSQL, rowCount: (T) -> Int,
                                     _ body: (SQLiteConnectionHandle) throws -> T) async throws -> T {
     try rendered.validate(for: .sqlite)
     try await lock.lock()
     defer { lock.unlock() }
+    return try await run(rendered, rowCount: rowCount, body)
+  }
+
+  /// Runs `body` on the connection (the caller holds the lock), interrupting SQLite if
+  /// the task is cancelled meanwhile, and logs the statement when logging is on (no
+  /// clock is read when it is off: this is every statement's path).
+  @inline(__always)
+  func run<T: Sendable>(_ rendered: RenderedSQL, rowCount: (T) -> Int,
+                        _ body: (SQLiteConnectionHandle) throws -> T) async throws -> T {
     let connection = self.connection
     guard logging.isEnabled else {
       return try await withTaskCancellationHandler {

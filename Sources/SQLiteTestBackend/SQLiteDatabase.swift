@@ -123,6 +123,24 @@ public final class SQLiteDatabase: Database, Sendable {
     connection.interrupt()
   }
 
+  /// This database's identity: statements inside an atomic block on it are routed to
+  /// the block.
+  public var sessionKey: ObjectIdentifier { ObjectIdentifier(self) }
+
+  /// Takes the connection for a transaction (other statements wait until it is
+  /// released).
+  /// - Throws: `CancellationError` while waiting; ``MisuseError`` when closed.
+  public func openSession() async throws -> any DatabaseSession {
+    try await lock.lock()
+    do {
+      try connection.checkOpen()
+    } catch {
+      lock.unlock()
+      throw error
+    }
+    return SQLiteSession(database: self)
+  }
+
   /// Closes the database once the statement or stream holding it has finished;
   /// later calls throw a ``MisuseError``. Idempotent; cancellation does not stop it.
   /// Dropping the last reference closes it too.

@@ -10,7 +10,9 @@ import QueryBuilder
 /// See https://www.sqlite.org/c3ref/step.html.
 final class SQLiteRowCursor: RowCursor {
   private let connection: SQLiteConnectionHandle
-  private let lock: AsyncLock
+  /// The database's lock, released when the cursor ends; nil when the cursor runs in
+  /// a transaction's session, which holds the lock itself.
+  private let lock: AsyncLock?
   private let rendered: RenderedSQL
   /// Logging and the open time, when logging is on.
   private let logging: (StatementLogging, ContinuousClock.Instant)?
@@ -21,7 +23,7 @@ final class SQLiteRowCursor: RowCursor {
 
   /// A cursor over a prepared, bound statement (nil: no statement, no rows); the
   /// caller holds `lock` and hands it over.
-  init(connection: SQLiteConnectionHandle, lock: AsyncLock, statement: SQLiteStatement?,
+  init(connection: SQLiteConnectionHandle, lock: AsyncLock?, statement: SQLiteStatement?,
        rendered: RenderedSQL, logging: (StatementLogging, ContinuousClock.Instant)?) {
     self.connection = connection
     self.lock = lock
@@ -81,7 +83,7 @@ final class SQLiteRowCursor: RowCursor {
     if let (logging, start) = logging {
       logging.logStatement(rendered, duration: .now - start, rows: rowCount, error: error)
     }
-    lock.unlock()
+    lock?.unlock()
   }
 }
 

@@ -115,9 +115,9 @@ struct ErrorCodeTests {
       let sql: SQL = "INSERT INTO t VALUES (\(Self.secret))"
       let error = try await #require(throws: DatabaseError.self) { try await conn.execute(sql) }
       expect(error, is: .readOnlyTransaction, sqlState: "25006", sql: sql)
-      #expect(conn.isInTransaction)
+      #expect(conn.hasOpenTransaction)
       try await conn.execute("ROLLBACK")
-      #expect(!conn.isInTransaction)
+      #expect(!conn.hasOpenTransaction)
     }
   }
 
@@ -138,7 +138,7 @@ struct ErrorCodeTests {
       try await a.execute("COMMIT")
       let error = try await #require(throws: DatabaseError.self) { try await b.execute("COMMIT") }
       expect(error, is: .serializationFailure, sqlState: "40001", retryable: true, sql: "COMMIT")
-      #expect(!b.isInTransaction)
+      #expect(!b.hasOpenTransaction)
       }
     }
   }

@@ -76,7 +76,7 @@ struct MiscTests {
       for copy in ["COPY t FROM STDIN", "COPY t TO STDOUT"] as [SQL] {
         let error = try await #require(throws: MisuseError.self) { try await conn.execute(copy) }
         #expect(error.message.contains("COPY"))
-        #expect(!conn.isInTransaction)
+        #expect(!conn.hasOpenTransaction)
         #expect(try await conn.fetchValue("SELECT count(*) FROM t", as: Int.self) == 1)
       }
     }
@@ -116,19 +116,19 @@ struct MiscTests {
     }
   }
 
-  @Test func isInTransactionFollowsBeginCommitAndRollback() async throws {
+  @Test func hasOpenTransactionFollowsBeginCommitAndRollback() async throws {
     try await PostgresTestServer.withConnection(schema: "misc_in_transaction") { conn in
-      #expect(!conn.isInTransaction)
+      #expect(!conn.hasOpenTransaction)
       try await conn.execute("BEGIN")
-      #expect(conn.isInTransaction)
+      #expect(conn.hasOpenTransaction)
       try await conn.execute("COMMIT")
-      #expect(!conn.isInTransaction)
+      #expect(!conn.hasOpenTransaction)
 
       try await conn.execute("BEGIN")
       await #expect(throws: DatabaseError.self) { try await conn.execute("SELECT 1 / 0") }
-      #expect(conn.isInTransaction)  // failed, but not over until ROLLBACK
+      #expect(conn.hasOpenTransaction)  // failed, but not over until ROLLBACK
       try await conn.execute("ROLLBACK")
-      #expect(!conn.isInTransaction)
+      #expect(!conn.hasOpenTransaction)
     }
   }
 

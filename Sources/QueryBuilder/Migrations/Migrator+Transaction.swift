@@ -8,35 +8,17 @@ struct MigrationRollbackFailure: Error {
   var rollbackError: any Error
 }
 
-/// Runs `body` in a transaction on `db`: COMMIT when it returns, ROLLBACK and rethrow
-/// when it (or the COMMIT) throws.
-///
-/// Interim: this issues BEGIN / COMMIT / ROLLBACK through `execute`, which is right for
-/// the single-connection databases that exist today (`PostgresConnection`,
-/// `SQLiteDatabase`), where every statement goes to the one session. Once atomic blocks
-/// exist, replace the body of this one function with `db.atomic { try await body() }`
-/// (which also handles pools and nesting); nothing else in the Migrator needs to change.
-///
-/// The ROLLBACK runs even when the task was cancelled (cleanup does not observe
-/// cancellation), so a cancelled migration leaves no transaction open.
+/// Runs `body` atomically on `db` (a transaction, or a savepoint when the caller is
+/// already in an atomic block): COMMIT when it returns, ROLLBACK and rethrow when it
+/// (or the COMMIT) throws. The rollback runs even when the task was cancelled.
 /// - Throws: `body`'s or COMMIT's error after a successful ROLLBACK;
 ///   ``MigrationRollbackFailure`` with both errors when the ROLLBACK fails too; BEGIN's
 ///   error as it is.
 func withMigrationTransaction<D: Database>(_ db: D, _ body: () async throws -> Void) async throws {
-  try await db.execute("BEGIN")
   do {
-    try await body()
-    // A failed COMMIT may leave the transaction open (SQLite: BUSY) or end it
-    // (PostgreSQL); the ROLLBACK below covers the first, and is a no-op warning on
-    // the second.
-    try await db.execute("COMMIT")
-  } catch {
-    do {
-      try await runIgnoringCancellation { try await db.execute("ROLLBACK") }
-    } catch let rollbackError {
-      throw MigrationRollbackFailure(error: error, rollbackError: rollbackError)
-    }
-    throw error
+    try await db.atomic { try await body() }
+  } catch let failure as TransactionFailure {
+    throw MigrationRollbackFailure(error: failure.blockError, rollbackError: failure.rollbackError)
   }
 }
 

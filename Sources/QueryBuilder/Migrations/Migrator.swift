@@ -28,9 +28,9 @@ import Model
 ///   applied ids are read and released at the end, also on error: each migration is
 ///   applied exactly once.
 ///
-/// A migration runs in a transaction, so it cannot use statements PostgreSQL refuses
-/// inside one (`CREATE INDEX CONCURRENTLY`, `VACUUM`). Call ``migrate(_:)`` outside any
-/// transaction of your own: until atomic blocks exist it issues a plain BEGIN / COMMIT.
+/// A migration runs in an atomic block (a transaction, or a savepoint when
+/// ``migrate(_:)`` is called inside a block of your own), so it cannot use statements
+/// PostgreSQL refuses inside one (`CREATE INDEX CONCURRENTLY`, `VACUUM`).
 /// See https://www.postgresql.org/docs/current/sql-begin.html and
 /// https://www.sqlite.org/lang_transaction.html.
 public struct Migrator: Sendable {

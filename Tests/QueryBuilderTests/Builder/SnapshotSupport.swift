@@ -73,6 +73,10 @@ extension Shop {
     func stream(_ sql: SQL) -> RowSequence {
       RowSequence { throw MisuseError("ScriptedDatabase does not stream") }
     }
+
+    var sessionKey: ObjectIdentifier { ObjectIdentifier(self) }
+
+    func openSession() async throws -> any DatabaseSession { ForwardingSession(self) }
   }
 
   /// One row with one column.

@@ -56,6 +56,14 @@ import Testing
     return migrator
   }
 
+  /// How a migration's transaction begins: SQLite takes the write lock up front.
+  func begin(_ dialect: SQLDialect) -> String {
+    switch dialect {
+    case .postgres: "BEGIN"
+    case .sqlite: "BEGIN IMMEDIATE"
+    }
+  }
+
   @Test(arguments: SQLDialect.allCases)
   func eachMigrationInItsOwnTransactionWithItsRecord(_ dialect: SQLDialect) async throws {
     let db = ScriptedMigrationDatabase(dialect)
@@ -66,8 +74,8 @@ import Testing
 
     #expect(try await migrator.migrate(db) == ["001-a", "002-b"])
     #expect(db.transcript == preamble(dialect) + [
-      "BEGIN", "CREATE TABLE a (x int)", record(dialect), "COMMIT",
-      "BEGIN", "CREATE TABLE b (x int)", record(dialect), "COMMIT",
+      begin(dialect), "CREATE TABLE a (x int)", record(dialect), "COMMIT",
+      begin(dialect), "CREATE TABLE b (x int)", record(dialect), "COMMIT",
     ] + unlock(dialect))
     #expect(db.recorded == ["001-a", "002-b"])
     // The record's binds: the id, and a timestamp.
@@ -95,7 +103,7 @@ import Testing
     let again = db.transcript.count
     #expect(try await migrator.migrate(db) == ["002-b"])
     #expect(Array(db.transcript[again...]) == preamble(dialect, tableExists: true)
-      + ["BEGIN", "CREATE TABLE b (x int)", record(dialect), "COMMIT"] + unlock(dialect))
+      + [begin(dialect), "CREATE TABLE b (x int)", record(dialect), "COMMIT"] + unlock(dialect))
   }
 
   @Test(arguments: SQLDialect.allCases)
@@ -107,8 +115,8 @@ import Testing
     #expect(error?.rollbackError == nil)
     #expect(error?.description.hasPrefix(#"migration "002-b" failed: syntaxError"#) == true)
     #expect(db.transcript == preamble(dialect) + [
-      "BEGIN", "CREATE TABLE a (x int)", record(dialect), "COMMIT",
-      "BEGIN", "CREATE TABLE b (x int)", "CREATE TABLEX oops", "ROLLBACK",
+      begin(dialect), "CREATE TABLE a (x int)", record(dialect), "COMMIT",
+      begin(dialect), "CREATE TABLE b (x int)", "CREATE TABLEX oops", "ROLLBACK",
     ] + unlock(dialect))
     #expect(db.recorded == ["001-a"])
   }
@@ -147,7 +155,7 @@ import Testing
     let error = await #expect(throws: MigrationError.self) { try await migrator.migrate(db) }
     #expect(error?.migrationID == "001-cancelled")
     #expect(error?.underlying is CancellationError)
-    #expect(db.transcript == preamble(dialect) + ["BEGIN", "CREATE TABLE a (x int)", "ROLLBACK"] + unlock(dialect))
+    #expect(db.transcript == preamble(dialect) + [begin(dialect), "CREATE TABLE a (x int)", "ROLLBACK"] + unlock(dialect))
   }
 
   @Test(arguments: SQLDialect.allCases)

@@ -48,6 +48,10 @@ final class ScriptedMigrationDatabase: Database {
     RowSequence { throw MisuseError("not scripted") }
   }
 
+  var sessionKey: ObjectIdentifier { ObjectIdentifier(self) }
+
+  func openSession() async throws -> any DatabaseSession { ForwardingSession(self) }
+
   private func run(_ sql: SQL) throws -> [Row] {
     try Task.checkCancellation()
     let rendered = sql.render(dialect)

@@ -1,0 +1,83 @@
+import CLibPQ
+import Model
+import QueryBuilder
+import Synchronization
+
+/// A ``PostgresConnection`` held by one transaction: statements run on its libpq
+/// handle directly (the connection's lock is held from
+/// ``PostgresConnection/openSession()`` to ``release(discard:)``).
+final class PostgresSession: DatabaseSession {
+  private let connection: PostgresConnection
+  private let handle: PGConnectionHandle
+  private let released = Mutex(false)
+
+  init(connection: PostgresConnection, handle: PGConnectionHandle) {
+    self.connection = connection
+    self.handle = handle
+  }
+
+  deinit {
+    // A session dropped without release still gives the connection back.
+    if !released.withLock({ $0 }) { connection.releaseHandle(handle) }
+  }
+
+  var dialect: SQLDialect { .postgres }
+
+  func execute(_ sql: SQL, timeout: Duration?) async throws -> Int {
+    try await run(sql, mode: .execute, timeout: timeout).affectedRows
+  }
+
+  func fetchAll(_ sql: SQL, timeout: Duration?) async throws -> [Row] {
+    try await run(sql, mode: .rows, timeout: timeout).rows
+  }
+
+  func fetchOne(_ sql: SQL, timeout: Duration?) async throws -> Row? {
+    try await run(sql, mode: .rows, timeout: timeout).rows.first
+  }
+
+  func openCursor(_ sql: SQL, timeout: Duration?) async throws -> any RowCursor {
+    try await PostgresRowCursor.open(sql.render(.postgres), on: connection, heldHandle: handle, timeout: timeout)
+  }
+
+  /// COMMIT, sent with a query for the transaction's id in the same message. If the
+  /// connection is lost before COMMIT's answer, the id (when it arrived) is looked up
+  /// with `txid_status` on a new connection, and ``CommitOutcomeUnknown`` says what
+  /// became of the transaction.
+  func commit() async throws {
+    do {
+      try await handle.commitReportingTransactionID()
+      connection.afterStatement(handle)
+    } catch let interrupted as CommitInterrupted {
+      connection.afterStatement(handle)
+      let lost = connection.lostError(from: interrupted.underlying)
+      let outcome = await PostgresCommitCheck.outcome(of: interrupted.transactionID, connectionString: connection.connectionString,
+                                                      options: connection.options)
+      throw CommitOutcomeUnknown(outcome: outcome, underlying: lost)
+    } catch {
+      connection.afterStatement(handle)
+      throw handle.isBroken ? connection.lostError(from: error) : error
+    }
+  }
+
+  func release(discard: Bool) async {
+    guard released.withLock({ released in
+      defer { released = true }
+      return !released
+    }) else { return }
+    if discard { connection.markClosed(reason: "discarded after its transaction failed in an unknown state") }
+    connection.releaseHandle(handle)
+  }
+
+  private func run(_ sql: SQL, mode: PGConnectionHandle.ResultMode, timeout: Duration?) async throws -> PGStatementOutcome {
+    let rendered = sql.render(.postgres)
+    try rendered.validate(for: .postgres)
+    do {
+      let outcome = try await connection.run(rendered, on: handle, mode: mode, timeout: timeout)
+      connection.afterStatement(handle)
+      return outcome
+    } catch {
+      connection.afterStatement(handle)
+      throw handle.isBroken ? connection.lostError(from: error) : error
+    }
+  }
+}
