@@ -31,6 +31,8 @@ int wren_bench_pg_seed(const char *conninfo, int rows, char *err, size_t errlen)
       " id int8 PRIMARY KEY, name text NOT NULL, qty int4 NOT NULL,"
       " price float8 NOT NULL, created_at timestamptz NOT NULL,"
       " active bool NOT NULL, note text NULL)",
+      "DROP TABLE IF EXISTS bench_tx",
+      "CREATE TABLE bench_tx (id int8 PRIMARY KEY, name text NOT NULL, qty int4 NOT NULL)",
   };
   int rc = 0;
   for (size_t i = 0; i < sizeof steps / sizeof steps[0] && rc == 0; i++) {

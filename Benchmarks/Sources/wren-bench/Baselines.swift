@@ -35,6 +35,23 @@ enum Baselines {
     try check { err, len in wren_bench_pg_insert_many(conninfo, Int32(rows), err, len) }
   }
 
+  /// P6's transactions on one connection; returns the elapsed seconds.
+  static func postgresTransactions(conninfo: String, count: Int) throws -> Double {
+    try check { err, len in wren_bench_pg_transactions(conninfo, Int32(count), err, len) }
+  }
+
+  /// Empties `bench_tx` (not timed).
+  static func postgresResetTransactions(conninfo: String) throws {
+    try check { err, len in Double(wren_bench_pg_tx_reset(conninfo, err, len)) }
+  }
+
+  /// Rows, Σid and Σqty of `bench_tx` (not timed).
+  static func postgresTransactionsChecksum(conninfo: String) throws -> Checksum {
+    var checksum = wren_bench_checksum()
+    try check { err, len in Double(wren_bench_pg_tx_checksum(conninfo, &checksum, err, len)) }
+    return Checksum(checksum)
+  }
+
   /// The checksum of what P3 left in `bench_ins`, read back in one query (not timed).
   static func postgresInsertedChecksum(conninfo: String) throws -> Checksum {
     var checksum = wren_bench_checksum()

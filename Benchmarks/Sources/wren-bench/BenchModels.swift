@@ -36,3 +36,11 @@ struct BenchInsModel {
                          createdAt: item.createdAt, active: item.active, note: item.note)
   }
 }
+
+/// A `bench_tx` row (P6): inserted, then updated in a nested block.
+@Model(table: "bench_tx")
+struct BenchTxModel {
+  @ID var id: Int64
+  var name: String
+  var qty: Int32
+}

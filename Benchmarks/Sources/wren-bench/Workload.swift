@@ -91,11 +91,13 @@ enum Figure: Sendable {
   case microsecondsPer(String, count: Int)
   /// Rows per second, `count` rows per run; higher is better.
   case rowsPerSecond(count: Int)
+  /// Operations (`tx`, ...) per second, `count` per run; higher is better.
+  case perSecond(String, count: Int)
 
   func value(seconds: Double) -> Double {
     switch self {
     case .microsecondsPer(_, let count): seconds * 1_000_000 / Double(count)
-    case .rowsPerSecond(let count): Double(count) / seconds
+    case .rowsPerSecond(let count), .perSecond(_, let count): Double(count) / seconds
     }
   }
 
@@ -103,6 +105,7 @@ enum Figure: Sendable {
     switch self {
     case .microsecondsPer(let operation, _): "µs/\(operation)"
     case .rowsPerSecond: "rows/s"
+    case .perSecond(let operation, _): "\(operation)/s"
     }
   }
 }

@@ -103,13 +103,53 @@ extension Workloads {
           let models = (1...Int64(rows)).map(BenchInsModel.seed)
           let sample = try await withPostgres(url) { conn in
             let watch = Stopwatch()
-            // Atomic blocks come later: the transaction is spelled out.
-            try await conn.execute("BEGIN")
-            try await BenchInsModel.insertAll(conn, models)
-            try await conn.execute("COMMIT")
+            try await conn.atomic { try await BenchInsModel.insertAll(conn, models) }
             return Sample(seconds: watch.seconds, checksum: Checksum())
           }
           return Sample(seconds: sample.seconds, checksum: try Baselines.postgresInsertedChecksum(conninfo: url))
+        },
+      ])
+  }
+
+  /// P6's transaction count.
+  static let transactionCount = 5_000
+
+  /// P6: 5,000 sequential transactions on one connection, each inserting a row and
+  /// updating it in a nested block. Wren's go through `db.atomic` and model writes.
+  static func postgresTransactions(_ env: BenchEnvironment) -> Workload {
+    let url = env.postgresURL ?? ""
+    let count = transactionCount
+    var expected = Checksum()
+    expected.rows = Int64(count)
+    expected.sumID = Int64(count) * Int64(count + 1) / 2
+    expected.sumQty = Int64(count)
+    return Workload(
+      name: "P6", title: "transactions", backend: .postgres,
+      figure: .perSecond("tx", count: count),
+      expected: { [expected] in expected },
+      baseline: Contender("libpq (C)") {
+        try Baselines.postgresResetTransactions(conninfo: url)
+        let seconds = try Baselines.postgresTransactions(conninfo: url, count: count)
+        return Sample(seconds: seconds, checksum: try Baselines.postgresTransactionsChecksum(conninfo: url))
+      },
+      contenders: [
+        Contender(model, target: .atLeast(0.75)) {
+          try Baselines.postgresResetTransactions(conninfo: url)
+          let sample = try await withPostgres(url) { conn in
+            let watch = Stopwatch()
+            for i in 1...Int64(count) {
+              try await conn.atomic {
+                var row = BenchTxModel(id: i, name: "tx-\(i)", qty: 0)
+                try await row.insert(conn)
+                try await conn.atomic {
+                  row.qty = 1
+                  try await row.update(conn)
+                }
+              }
+            }
+            return Sample(seconds: watch.seconds, checksum: Checksum())
+          }
+          return Sample(seconds: sample.seconds, checksum: try Baselines.postgresTransactionsChecksum(conninfo: url))
         },
       ])
   }

@@ -33,6 +33,7 @@ extension Database {
   ///   ``MisuseError`` before any SQL for options a nested block cannot take;
   ///   ``TransactionFailure`` when rolling back failed too; ``CommitOutcomeUnknown``
   ///   when the connection was lost during COMMIT; ``DatabaseError`` from BEGIN/COMMIT.
+  @discardableResult
   public func atomic<T>(isolation: IsolationLevel? = nil, readOnly: Bool? = nil, deferrable: Bool? = nil,
                         durable: Bool = false, retry: Int = 0, retryPolicy: RetryPolicy = .default,
                         timeout: Duration? = nil, _ body: () async throws -> T) async throws -> T {
@@ -42,6 +43,7 @@ extension Database {
   }
 
   /// The same, with the block's handle: `db.atomic { tx in try await alice.insert(tx) }`.
+  @discardableResult
   public func atomic<T>(isolation: IsolationLevel? = nil, readOnly: Bool? = nil, deferrable: Bool? = nil,
                         durable: Bool = false, retry: Int = 0, retryPolicy: RetryPolicy = .default,
                         timeout: Duration? = nil, _ body: (Transaction) async throws -> T) async throws -> T {
@@ -52,6 +54,7 @@ extension Database {
 
   /// A transaction that never nests (peewee's `transaction()`): like ``atomic(isolation:readOnly:deferrable:durable:retry:retryPolicy:timeout:_:)-1k3l0``
   /// at the outermost level, and a ``MisuseError`` inside any atomic block.
+  @discardableResult
   public func transaction<T>(isolation: IsolationLevel? = nil, readOnly: Bool? = nil, deferrable: Bool? = nil,
                              retry: Int = 0, retryPolicy: RetryPolicy = .default, timeout: Duration? = nil,
                              _ body: (Transaction) async throws -> T) async throws -> T {
@@ -60,9 +63,10 @@ extension Database {
                                timeout: timeout, nests: false, body)
   }
 
-  /// Whether the current task is inside an atomic block (or transaction) on this database.
+  /// Whether the current task is inside an atomic block (or transaction) on this
+  /// database; always true on an open transaction's handle.
   public var isInTransaction: Bool {
-    TransactionScope.context(for: sessionKey).map { !$0.isEnded } ?? false
+    enclosingContext.map { !$0.isEnded } ?? false
   }
 
   /// Runs `callback` after the current block's work commits with the outermost
@@ -79,8 +83,18 @@ extension Database {
     try currentContext(for: "onRollback").onRollback(callback)
   }
 
+  /// The block a new atomic block here nests in: the current task's innermost block on
+  /// this database, or, for a transaction's handle, that transaction (or the task's
+  /// innermost block nested in it).
+  private var enclosingContext: TransactionContext? {
+    let scoped = TransactionScope.context(for: sessionKey)
+    guard let held = (self as? any TransactionHolding)?.heldContext else { return scoped }
+    if let scoped, scoped.descends(from: held) { return scoped }
+    return held
+  }
+
   private func currentContext(for call: String) throws -> TransactionContext {
-    guard let context = TransactionScope.context(for: sessionKey), !context.isEnded else {
+    guard let context = enclosingContext, !context.isEnded else {
       throw MisuseError("\(call) is only possible inside an atomic block on this database")
     }
     return context
@@ -91,7 +105,7 @@ extension Database {
   private func runAtomic<T>(_ options: TransactionOptions, durable: Bool, retry: Int, retryPolicy: RetryPolicy,
                             timeout: Duration?, nests: Bool, _ body: (Transaction) async throws -> T) async throws -> T {
     try options.validate()
-    if let parent = TransactionScope.context(for: sessionKey), !parent.isEnded {
+    if let parent = enclosingContext, !parent.isEnded {
       guard nests else {
         throw MisuseError("transaction() never nests, and this task is already inside an atomic block; use atomic() to nest")
       }
@@ -99,6 +113,9 @@ extension Database {
       if retry > 0 { throw MisuseError("retry is only possible on the outermost atomic block (a savepoint cannot be retried alone)") }
       try options.validateNested(in: parent.options)
       return try await runNested(in: parent, timeout: timeout, body)
+    }
+    if let held = (self as? any TransactionHolding)?.heldContext, held.isEnded {
+      throw MisuseError("atomic on a transaction that has already ended")
     }
     guard retry >= 0 else { throw MisuseError("retry must not be negative") }
     var attempt = 1

@@ -61,3 +61,17 @@ extension TransactionContext {
     return false
   }
 }
+
+/// A database that is itself an open transaction (a block's handle, a manual
+/// transaction): atomic blocks opened on it nest in it.
+protocol TransactionHolding {
+  var heldContext: TransactionContext { get }
+}
+
+extension Transaction: TransactionHolding {
+  var heldContext: TransactionContext { context }
+}
+
+extension ManualTransaction: TransactionHolding {
+  var heldContext: TransactionContext { context }
+}

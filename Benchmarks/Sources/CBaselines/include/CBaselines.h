@@ -65,6 +65,18 @@ int wren_bench_pg_ins_reset(const char *conninfo, char *err, size_t errlen);
 /// clock starts. Returns elapsed seconds.
 double wren_bench_pg_insert_many(const char *conninfo, int n, char *err, size_t errlen);
 
+/// P6: n sequential transactions on one connection, each BEGIN; INSERT row i into
+/// `bench_tx`; SAVEPOINT s; UPDATE it; RELEASE s; COMMIT (transaction statements as
+/// simple queries, DML prepared with binary parameters). The statements are prepared
+/// before the clock starts. Returns elapsed seconds.
+double wren_bench_pg_transactions(const char *conninfo, int n, char *err, size_t errlen);
+
+/// P6, untimed: empties `bench_tx`. Returns 0, or -1 with a message.
+int wren_bench_pg_tx_reset(const char *conninfo, char *err, size_t errlen);
+
+/// P6, untimed: rows, Σid and Σqty of `bench_tx`. Returns 0, or -1 with a message.
+int wren_bench_pg_tx_checksum(const char *conninfo, wren_bench_checksum *out, char *err, size_t errlen);
+
 /// P3, untimed: the checksum of every row of `bench_ins`, read back in one query.
 /// Returns 0, or -1 with a message.
 int wren_bench_pg_ins_checksum(const char *conninfo, wren_bench_checksum *out, char *err, size_t errlen);
