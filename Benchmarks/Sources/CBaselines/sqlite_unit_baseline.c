@@ -214,8 +214,24 @@ static int run_queries(unit_db *u, const int64_t users[3], const int64_t posts[4
   return 0;
 }
 
-/// One test: open, create, insert, query, close.
-static int unit_iteration(const char *const *sql, wren_bench_checksum *out, char *err, size_t errlen) {
+/// Replaces the new database's contents with a copy of `image` (as Wren's
+/// SQLiteDatabase.inMemory(copying:) does, 32 KB of headroom included) and reads the schema.
+static int load_image(unit_db *u, const unsigned char *image, sqlite3_int64 size) {
+  sqlite3_int64 capacity = size + 32 * 1024;
+  unsigned char *copy = sqlite3_malloc64((sqlite3_uint64)capacity);
+  if (copy == NULL) return unit_fail(u, "image");
+  memcpy(copy, image, (size_t)size);
+  if (sqlite3_deserialize(u->db, "main", copy, size, capacity,
+                          SQLITE_DESERIALIZE_FREEONCLOSE | SQLITE_DESERIALIZE_RESIZEABLE) != SQLITE_OK ||
+      sqlite3_exec(u->db, "SELECT count(*) FROM sqlite_schema", NULL, NULL, NULL) != SQLITE_OK) {
+    return unit_fail(u, "deserialize");
+  }
+  return 0;
+}
+
+/// One test: open, create (or load `image` when it is not NULL), insert, query, close.
+static int unit_iteration(const char *const *sql, const unsigned char *image, sqlite3_int64 image_size,
+                          wren_bench_checksum *out, char *err, size_t errlen) {
   unit_db u = {.sql = sql, .err = err, .errlen = errlen};
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
   if (sqlite3_open_v2(":memory:", &u.db, flags, NULL) != SQLITE_OK) {
@@ -229,7 +245,8 @@ static int unit_iteration(const char *const *sql, wren_bench_checksum *out, char
       sqlite3_exec(u.db, "PRAGMA case_sensitive_like = ON", NULL, NULL, NULL) != SQLITE_OK) {
     rc = unit_fail(&u, "pragma");
   }
-  for (int s = UNIT_DDL_USERS; s <= UNIT_DDL_COMMENTS && rc == 0; s++) {
+  if (image != NULL && rc == 0) rc = load_image(&u, image, image_size);
+  for (int s = UNIT_DDL_USERS; s <= UNIT_DDL_COMMENTS && rc == 0 && image == NULL; s++) {
     sqlite3_stmt *ddl = unit_stmt(&u, s);
     if (ddl == NULL || run_changes(&u, ddl) < 0) rc = -1;
   }
@@ -252,7 +269,24 @@ double wren_bench_sqlite_test_unit(const char *const *sql, int count, int iterat
   }
   double start = bench_now();
   for (int i = 0; i < iterations; i++) {
-    if (unit_iteration(sql, out, err, errlen) != 0) return -1;
+    if (unit_iteration(sql, NULL, 0, out, err, errlen) != 0) return -1;
+  }
+  return bench_now() - start;
+}
+
+double wren_bench_sqlite_test_unit_image(const char *const *sql, int count, const unsigned char *image,
+                                         long long image_size, int iterations, wren_bench_checksum *out,
+                                         char *err, size_t errlen) {
+  memset(out, 0, sizeof *out);
+  if (iterations < 0 || count != UNIT_STATEMENTS || image == NULL || image_size <= 0) {
+    return bench_fail(err, errlen, "bad arguments");
+  }
+  for (int s = 0; s < count; s++) {
+    if (sql[s] == NULL) return bench_fail(err, errlen, "statement %d missing", s);
+  }
+  double start = bench_now();
+  for (int i = 0; i < iterations; i++) {
+    if (unit_iteration(sql, image, (sqlite3_int64)image_size, out, err, errlen) != 0) return -1;
   }
   return bench_now() - start;
 }

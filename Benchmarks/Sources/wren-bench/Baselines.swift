@@ -71,7 +71,7 @@ enum Baselines {
 
   /// T1: `iterations` unit tests on fresh in-memory databases, running `statements`
   /// (the distinct texts, in the order they first run).
-  static func sqliteTestUnit(iterations: Int, statements: [String]) throws -> Sample {
+  static func sqliteTestUnit(iterations: Int, statements: [String], image: [UInt8]? = nil) throws -> Sample {
     // The texts NUL-terminated in one buffer, and a pointer to each.
     var buffer: [CChar] = []
     var offsets: [Int] = []
@@ -83,7 +83,13 @@ enum Baselines {
       let pointers = offsets.map { Optional(bytes.baseAddress! + $0) }
       return try pointers.withUnsafeBufferPointer { sql in
         try sample { out, err, len in
-          wren_bench_sqlite_test_unit(sql.baseAddress, Int32(sql.count), Int32(iterations), out, err, len)
+          guard let image else {
+            return wren_bench_sqlite_test_unit(sql.baseAddress, Int32(sql.count), Int32(iterations), out, err, len)
+          }
+          return image.withUnsafeBufferPointer { bytes in
+            wren_bench_sqlite_test_unit_image(sql.baseAddress, Int32(sql.count), bytes.baseAddress,
+                                              Int64(bytes.count), Int32(iterations), out, err, len)
+          }
         }
       }
     }

@@ -29,6 +29,15 @@ extension Workloads {
           for _ in 0..<iterations { try await TestUnit.run(.createdPerTest).add(to: &checksum) }
           return Sample(seconds: watch.seconds, checksum: checksum)
         },
+        Contender("sqlite3 (C), same image and SQL") {
+          let runs = try await TestUnit.statements().runs()
+          let expected = Baselines.sqliteTestUnitRuns()
+          guard runs.map(\.count) == expected else { throw TestShapeMismatch(wren: runs, c: expected) }
+          let copy = try await TestUnit.template.makeDatabase()
+          let image = try await copy.image()
+          await copy.close()
+          return try Baselines.sqliteTestUnit(iterations: iterations, statements: runs.map(\.text), image: image.bytes)
+        },
         Contender("sqlite3 (C), same SQL") {
           // Wren's statements, recorded from one test (untimed), run by the C side.
           let runs = try await TestUnit.statements().runs()

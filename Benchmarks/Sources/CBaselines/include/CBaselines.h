@@ -108,6 +108,13 @@ double wren_bench_sqlite_point(const char *path, int n, int table_rows,
 double wren_bench_sqlite_test_unit(const char *const *sql, int count, int iterations,
                                    wren_bench_checksum *out, char *err, size_t errlen);
 
+/// T1 the way Wren's template does it: each test's database is a copy of `image`
+/// (a migrated database's bytes, from Wren) loaded with sqlite3_deserialize instead of
+/// running the three CREATE TABLEs; the rest as wren_bench_sqlite_test_unit.
+double wren_bench_sqlite_test_unit_image(const char *const *sql, int count, const unsigned char *image,
+                                         long long image_size, int iterations, wren_bench_checksum *out,
+                                         char *err, size_t errlen);
+
 /// How many times in a row one T1 test runs its `index`-th distinct statement (the
 /// INSERT of users: 3), or -1 past the last: the shape `sql` must have.
 int wren_bench_sqlite_test_unit_runs(int index);
