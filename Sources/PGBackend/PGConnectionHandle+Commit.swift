@@ -4,6 +4,9 @@ import QueryBuilder
 
 /// What a COMMIT cut short by a lost connection had learned of its transaction's id.
 enum TransactionIDAnswer: Sendable {
+  /// COMMIT was never sent: the connection was already gone, so the server aborts
+  /// the transaction.
+  case neverSent
   /// The answer never arrived.
   case notReceived
   /// The transaction had no id: it wrote nothing, so there was nothing to lose.
@@ -40,8 +43,12 @@ extension PGConnectionHandle {
     }
     let commit = RenderedSQL(text: "COMMIT", binds: [])
     var answer = TransactionIDAnswer.notReceived
+    // A connection already lost (a caught connection error inside the block) never
+    // gets COMMIT: the transaction cannot have committed.
+    guard !isBroken, PQsendQuery(conn, "SELECT txid_current_if_assigned(); COMMIT") == 1 else {
+      throw CommitInterrupted(transactionID: .neverSent, underlying: connectionLost(commit))
+    }
     do {
-      guard PQsendQuery(conn, "SELECT txid_current_if_assigned(); COMMIT") == 1 else { throw connectionLost(commit) }
       try await flush(&clock, sql: commit)
       var failure: PGResult?
       while let result = try await nextResult(&clock, sql: commit) {
@@ -72,6 +79,7 @@ enum PostgresCommitCheck {
                       options: PostgresConnectionOptions) async -> CommitOutcomeUnknown.Outcome {
     let id: Int64
     switch answer {
+    case .neverSent: return .aborted
     case .notReceived: return .unknown
     case .none: return .committed  // nothing was written: nothing can have been lost
     case .id(let value): id = value

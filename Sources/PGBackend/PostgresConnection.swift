@@ -94,7 +94,7 @@ public final class PostgresConnection: Database, Sendable {
   /// Like ``execute(_:)``, cancelled on the server after `timeout`.
   @discardableResult
   public func execute(_ sql: SQL, timeout: Duration?) async throws -> Int {
-    if let route = TransactionRoute.current(for: self) { return try await route.execute(sql) }
+    if let route = TransactionRoute.current(for: self) { return try await route.execute(sql, timeout: timeout) }
     return try await perform(sql, mode: .execute, timeout: timeout).affectedRows
   }
 
@@ -106,7 +106,7 @@ public final class PostgresConnection: Database, Sendable {
 
   /// Like ``fetchAll(_:)``, cancelled on the server after `timeout`.
   public func fetchAll(_ sql: SQL, timeout: Duration?) async throws -> [Row] {
-    if let route = TransactionRoute.current(for: self) { return try await route.fetchAll(sql) }
+    if let route = TransactionRoute.current(for: self) { return try await route.fetchAll(sql, timeout: timeout) }
     return try await perform(sql, mode: .rows, timeout: timeout).rows
   }
 
@@ -118,14 +118,14 @@ public final class PostgresConnection: Database, Sendable {
 
   /// Like ``fetchOne(_:)``, cancelled on the server after `timeout`.
   public func fetchOne(_ sql: SQL, timeout: Duration?) async throws -> Row? {
-    if let route = TransactionRoute.current(for: self) { return try await route.fetchOne(sql) }
+    if let route = TransactionRoute.current(for: self) { return try await route.fetchOne(sql, timeout: timeout) }
     return try await perform(sql, mode: .rows, timeout: timeout).rows.first
   }
 
   /// The statement's rows, read lazily in single-row mode while the connection is
   /// held; stopping early cancels the rest and leaves the connection usable.
   public func stream(_ sql: SQL) -> RowSequence {
-    if let route = TransactionRoute.current(for: self) { return route.stream(sql) }
+    if let route = TransactionRoute.current(for: self) { return route.stream(sql, timeout: options.commandTimeout) }
     return RowSequence { [self] in try await PostgresRowCursor.open(sql.render(.postgres), on: self, timeout: options.commandTimeout) }
   }
 

@@ -174,10 +174,10 @@ extension Database {
       let lost = Self.isConnectionLost(error) || error is CommitOutcomeUnknown
       if !lost { try? await Self.shielded { _ = try await session.execute(TransactionSQL.rollback, timeout: nil) } }
       await session.release(discard: lost)
-      if let lost = error as? CommitOutcomeUnknown, lost.outcome == .committed {
-        await Self.run(callbacks.onCommit + callbacks.rolledBack)
-      } else {
-        await Self.run(callbacks.onRollback + callbacks.rolledBack)
+      switch (error as? CommitOutcomeUnknown)?.outcome {
+      case .committed?: await Self.run(callbacks.onCommit + callbacks.rolledBack)
+      case .unknown?: await Self.run(callbacks.rolledBack)  // neither committed nor rolled back, as far as is known
+      case .aborted?, nil: await Self.run(callbacks.onRollback + callbacks.rolledBack)
       }
       throw error
     }

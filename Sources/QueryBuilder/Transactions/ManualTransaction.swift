@@ -104,7 +104,9 @@ public final class ManualTransaction: Database, Sendable {
       let lost = (error as? DatabaseError)?.isConnectionFatal ?? false || error is CommitOutcomeUnknown
       if !lost { _ = try? await session.execute(TransactionSQL.rollback, timeout: nil) }
       await session.release(discard: lost)
-      for callback in callbacks.onRollback + callbacks.rolledBack { await callback() }
+      let outcome = (error as? CommitOutcomeUnknown)?.outcome
+      let due = outcome == .committed ? callbacks.onCommit : outcome == .unknown ? [] : callbacks.onRollback
+      for callback in due + callbacks.rolledBack { await callback() }
       throw error
     }
     await finish(session)

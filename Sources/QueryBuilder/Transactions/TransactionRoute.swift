@@ -21,30 +21,39 @@ public struct TransactionRoute: Sendable {
     TransactionScope.context(for: db.sessionKey).map(TransactionRoute.init)
   }
 
-  /// Runs `sql` in the block; returns the rows it changed.
-  public func execute(_ sql: SQL) async throws -> Int {
-    try await context.run { try await $0.execute(sql, timeout: $1) }
+  /// Runs `sql` in the block; returns the rows it changed. `timeout` is the
+  /// statement's own limit (the block's remaining budget applies too, whichever is shorter).
+  public func execute(_ sql: SQL, timeout: Duration? = nil) async throws -> Int {
+    try await context.run { try await $0.execute(sql, timeout: Self.earlier(timeout, $1)) }
   }
 
   /// Runs `sql` in the block; returns its rows.
-  public func fetchAll(_ sql: SQL) async throws -> [Row] {
-    try await context.run { try await $0.fetchAll(sql, timeout: $1) }
+  public func fetchAll(_ sql: SQL, timeout: Duration? = nil) async throws -> [Row] {
+    try await context.run { try await $0.fetchAll(sql, timeout: Self.earlier(timeout, $1)) }
   }
 
   /// Runs `sql` in the block; returns its first row.
-  public func fetchOne(_ sql: SQL) async throws -> Row? {
-    try await context.run { try await $0.fetchOne(sql, timeout: $1) }
+  public func fetchOne(_ sql: SQL, timeout: Duration? = nil) async throws -> Row? {
+    try await context.run { try await $0.fetchOne(sql, timeout: Self.earlier(timeout, $1)) }
+  }
+
+  /// The shorter of two optional limits.
+  static func earlier(_ a: Duration?, _ b: Duration?) -> Duration? {
+    switch (a, b) {
+    case let (a?, b?): min(a, b)
+    case let (a, b): a ?? b
+    }
   }
 
   /// The rows of `sql`, read lazily in the block; the block's other statements wait
   /// until the iteration ends.
-  public func stream(_ sql: SQL) -> RowSequence {
+  public func stream(_ sql: SQL, timeout: Duration? = nil) -> RowSequence {
     let context = self.context
     return RowSequence {
       try await context.turn.lock()
       do {
         try context.checkOpen()
-        let cursor = try await context.session.openCursor(sql, timeout: try context.remaining())
+        let cursor = try await context.session.openCursor(sql, timeout: TransactionRoute.earlier(timeout, try context.remaining()))
         return TurnHoldingCursor(cursor, turn: context.turn)
       } catch {
         context.turn.unlock()
