@@ -122,9 +122,15 @@ extension Database {
     while true {
       do {
         return try await runOutermost(options, timeout: timeout, body)
-      } catch where attempt <= retry && retryPolicy.shouldRetry(error) {
-        try await Task.sleep(for: retryPolicy.delay(after: attempt))
-        attempt += 1
+      } catch let failed as FailedAttempt {
+        // A retried attempt's callbacks are dropped: only the last attempt's run.
+        if attempt <= retry && retryPolicy.shouldRetry(failed.error) {
+          try await Task.sleep(for: retryPolicy.delay(after: attempt))
+          attempt += 1
+          continue
+        }
+        await Self.run(failed.callbacks)
+        throw failed.error
       }
     }
   }
@@ -143,7 +149,7 @@ extension Database {
       // discarding), but a connection in an unknown state is not reused.
       let begun = TransactionSQL.begin(options, dialect).count > 1
       await session.release(discard: begun || Self.isConnectionLost(error) || !(error is DatabaseError))
-      throw error
+      throw FailedAttempt(error: error, callbacks: [])
     }
     let value: T
     do {
@@ -155,9 +161,13 @@ extension Database {
       }
     } catch {
       let callbacks = await context.end()
-      try await Self.shielded { try await self.rollbackOutermost(context, after: error) }
-      await Self.run(callbacks.onRollback + callbacks.rolledBack)
-      throw error
+      let due = callbacks.onRollback + callbacks.rolledBack
+      do {
+        try await Self.shielded { try await self.rollbackOutermost(context, after: error) }
+      } catch let failure {
+        throw FailedAttempt(error: failure, callbacks: due)
+      }
+      throw FailedAttempt(error: error, callbacks: due)
     }
     let callbacks = await context.end()
     do {
@@ -175,11 +185,11 @@ extension Database {
       if !lost { try? await Self.shielded { _ = try await session.execute(TransactionSQL.rollback, timeout: nil) } }
       await session.release(discard: lost)
       switch (error as? CommitOutcomeUnknown)?.outcome {
-      case .committed?: await Self.run(callbacks.onCommit + callbacks.rolledBack)
-      case .unknown?: await Self.run(callbacks.rolledBack)  // neither committed nor rolled back, as far as is known
-      case .aborted?, nil: await Self.run(callbacks.onRollback + callbacks.rolledBack)
+      case .committed?: throw FailedAttempt(error: error, callbacks: callbacks.onCommit + callbacks.rolledBack)
+      // Neither known to have committed nor to have rolled back.
+      case .unknown?: throw FailedAttempt(error: error, callbacks: callbacks.rolledBack)
+      case .aborted?, nil: throw FailedAttempt(error: error, callbacks: callbacks.onRollback + callbacks.rolledBack)
       }
-      throw error
     }
     await finish(session, options)
     await Self.run(callbacks.onCommit + callbacks.rolledBack)
@@ -266,4 +276,10 @@ extension Database {
   private static func isConnectionLost(_ error: any Error) -> Bool {
     (error as? DatabaseError)?.isConnectionFatal ?? false
   }
+}
+
+/// An outermost attempt failed with `error`; `callbacks` are due unless it is retried.
+private struct FailedAttempt: Error {
+  let error: any Error
+  let callbacks: [@Sendable () async -> Void]
 }

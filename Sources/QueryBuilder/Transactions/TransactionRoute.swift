@@ -73,7 +73,16 @@ private final class TurnHoldingCursor: RowCursor {
     self.turn = turn
   }
 
-  deinit { turn?.unlock() }
+  deinit {
+    guard let turn else { return }
+    // Dropped mid-iteration (a `break`): the backend's cursor may still have to read
+    // the rest of its result, so the block's next statement waits until it has.
+    let pending = DroppedCursor(cursor)
+    Task {
+      await pending.cursor.close()
+      turn.unlock()
+    }
+  }
 
   func next() async throws -> Row? { try await cursor.next() }
 
@@ -82,4 +91,11 @@ private final class TurnHoldingCursor: RowCursor {
     turn?.unlock()
     turn = nil
   }
+}
+
+/// A cursor handed from a dropped owner to the task that closes it: no one else can
+/// reach it any more, so moving it across tasks is safe.
+private struct DroppedCursor: @unchecked Sendable {
+  let cursor: any RowCursor
+  init(_ cursor: any RowCursor) { self.cursor = cursor }
 }

@@ -1,0 +1,101 @@
+import PostgresTestSupport
+import QueryBuilder
+import Testing
+
+/// `timeout:` is the block's budget: a statement running past it, or starting after
+/// it ran out, fails with `.queryCanceled` and the block rolls back.
+@Suite(.enabled(if: PostgresTestServer.isEnabled, PostgresTestServer.skipReason))
+struct AtomicTimeoutTests {
+  /// A statement that takes seconds on each backend.
+  private func slowStatement(_ backend: Backend) -> SQL {
+    switch backend {
+    case .postgres: "SELECT pg_sleep(2)"
+    case .sqlite: "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 100000000) SELECT count(*) FROM c"
+    }
+  }
+
+  @Test(arguments: Backend.allCases)
+  func aStatementOutlastingTheBudgetFailsWithQueryCanceled(_ backend: Backend) async throws {
+    try await withItems(backend, "timeout_slow") { db in
+      let slow = slowStatement(backend)
+      let (error, elapsed) = await measure {
+        await #expect(throws: DatabaseError.self) {
+          try await db.atomic(timeout: .milliseconds(300)) {
+            try await Items.insert(1, into: db)
+            _ = try await db.fetchOne(slow)
+          }
+        }
+      }
+      #expect(error?.code == .queryCanceled)
+      // Cut short: uninterrupted, either statement runs for seconds (SQLite's for about
+      // a minute). SQLite's interrupt comes from a timer task on the cooperative pool,
+      // which can be late when a busy two-core machine runs the whole suite at once.
+      #expect(elapsed < (backend == .postgres ? .milliseconds(1_500) : .seconds(5)))
+      #expect(!db.isInTransaction)
+      // Rolled back, and the database is usable again.
+      try await db.atomic { try await Items.insert(2, into: db) }
+      #expect(try await Items.numbers(db) == [2])
+    }
+  }
+
+  /// The budget is checked before every statement: one starting after it ran out
+  /// fails without being sent.
+  @Test(arguments: Backend.allCases)
+  func aStatementAfterTheBudgetRanOutFailsBeforeBeingSent(_ backend: Backend) async throws {
+    try await withItems(backend, "timeout_spent") { db in
+      let recording = RecordingDatabase(db)
+      let error = await #expect(throws: DatabaseError.self) {
+        try await recording.atomic(timeout: .milliseconds(300)) {
+          try await Items.insert(1, into: recording)
+          try await Task.sleep(for: .milliseconds(400))
+          try await Items.insert(2, into: recording)
+        }
+      }
+      #expect(error?.code == .queryCanceled)
+      let insert = backend == .sqlite ? "INSERT INTO items (n) VALUES (?1)" : "INSERT INTO items (n) VALUES ($1)"
+      let texts = recording.texts.filter { !$0.hasPrefix("SET LOCAL statement_timeout") }
+      #expect(texts == [backend == .sqlite ? "BEGIN IMMEDIATE" : "BEGIN", insert, "ROLLBACK"])
+      let count = try await Items.count(db)
+      #expect(count == 0)
+    }
+  }
+
+  /// A nested block's budget bounds that block only: the outer block catches its
+  /// `.queryCanceled` and commits.
+  @Test(arguments: Backend.allCases)
+  func aNestedBudgetBoundsTheNestedBlockOnly(_ backend: Backend) async throws {
+    try await withItems(backend, "timeout_nested") { db in
+      try await db.atomic {
+        try await Items.insert(1, into: db)
+        let error = await #expect(throws: DatabaseError.self) {
+          try await db.atomic(timeout: .milliseconds(300)) {
+            try await Items.insert(2, into: db)
+            try await Task.sleep(for: .milliseconds(400))
+            try await Items.insert(3, into: db)
+          }
+        }
+        #expect(error?.code == .queryCanceled)
+        try await Items.insert(4, into: db)
+      }
+      #expect(try await Items.numbers(db) == [1, 4])
+    }
+  }
+
+  /// A nested block cannot outlive its enclosing block's budget by asking for more.
+  @Test(arguments: Backend.allCases)
+  func aNestedBlockCannotExtendTheOuterBudget(_ backend: Backend) async throws {
+    try await withItems(backend, "timeout_extend") { db in
+      let error = await #expect(throws: DatabaseError.self) {
+        try await db.atomic(timeout: .milliseconds(300)) {
+          try await db.atomic(timeout: .seconds(10)) {
+            try await Task.sleep(for: .milliseconds(400))
+            try await Items.insert(1, into: db)
+          }
+        }
+      }
+      #expect(error?.code == .queryCanceled)
+      let count = try await Items.count(db)
+      #expect(count == 0)
+    }
+  }
+}
