@@ -6,8 +6,13 @@
 /// let users = try rows.map { try User(row: $0, layout: layout) }
 /// ```
 public struct RowLayout: Sendable {
+  /// The positions found by name, or nil for consecutive columns from `offset`.
+  @usableFromInline let mapped: [Int]?
+  @usableFromInline let offset: Int
+  @usableFromInline let count: Int
+
   /// The result position of each schema column, in schema order.
-  public let positions: [Int]
+  public var positions: [Int] { mapped ?? Array(offset..<(offset + count)) }
 
   /// Finds each of `schema`'s columns among `columns`.
   /// - Throws: ``RowDecodingError`` naming the first column the result lacks.
@@ -20,16 +25,25 @@ public struct RowLayout: Sendable {
       }
       positions.append(position)
     }
-    self.positions = positions
+    self.mapped = positions
+    self.offset = 0
+    self.count = positions.count
   }
 
   /// Columns in schema order, starting at `offset` (a model's columns selected in
-  /// its own order, e.g. after another model's in a join).
+  /// its own order, e.g. after another model's in a join). Allocates nothing: this is
+  /// every keyed fetch's path.
+  @inlinable
   public init(sequentialFrom offset: Int, count: Int) {
-    positions = Array(offset..<(offset + count))
+    self.mapped = nil
+    self.offset = offset
+    self.count = count
   }
 
   /// The result position of the `index`-th schema column.
   @inlinable
-  public subscript(index: Int) -> Int { positions[index] }
+  public subscript(index: Int) -> Int {
+    if let mapped { return mapped[index] }
+    return offset + index
+  }
 }

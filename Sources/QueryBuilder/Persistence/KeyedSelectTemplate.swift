@@ -4,12 +4,14 @@ import Synchronization
 /// The resolved text of `SELECT <columns> FROM <table> WHERE <key> = ? LIMIT 1` for a
 /// model and dialect, built once: `fetchOne(db, id:)` is the hottest model call, and
 /// building and rendering the query on every call cost more than running it on SQLite.
+@usableFromInline
 struct KeyedSelectTemplate: Sendable {
   /// Everything before the key's bind, and everything after it (no binds in either).
   let prefix: String
   let suffix: String
 
   /// The statement for `key`.
+  @usableFromInline
   func statement(_ key: SQLValue) -> SQL {
     SQL(segments: [.text(prefix), .bind(key), .text(suffix)])
   }
@@ -23,6 +25,7 @@ struct KeyedSelectTemplate: Sendable {
 
   /// The template for `M` in `dialect`, built on first use.
   /// - Throws: ``PersistenceError`` `.missingPrimaryKey` when `M` has no single key.
+  @usableFromInline
   static func template<M: Model>(for model: M.Type, _ dialect: SQLDialect) throws -> KeyedSelectTemplate {
     let key = CacheKey(model: ObjectIdentifier(model), dialect: dialect)
     if let cached = cache.withLock({ $0[key] }) { return cached }

@@ -3,6 +3,7 @@ import Model
 extension Model {
   /// The model with primary key `id`, or nil.
   /// - Throws: ``DatabaseError``, ``RowDecodingError``.
+  @inlinable  // specialised for the concrete model where it is called
   public static func fetchOne(_ db: any Database, id: ID) async throws -> Self? {
     let statement = try KeyedSelectTemplate.template(for: Self.self, db.dialect).statement(id.sqlValue)
     guard let row = try await db.fetchOne(statement) else { return nil }
