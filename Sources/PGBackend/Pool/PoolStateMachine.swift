@@ -102,6 +102,9 @@ struct PoolStateMachine: Sendable {
   /// Opens the minimum number of connections.
   mutating func start() -> [Action] { refill() }
 
+  /// Counts a connection the pool opened on its own (before `opened`).
+  mutating func openingOneMore() { opening += 1 }
+
   /// A task asks for a connection.
   mutating func acquire(_ waiter: WaiterID, holder: String, at now: Instant) -> [Action] {
     guard phase == .running else { return [.fail(waiter, .closed)] }
@@ -167,6 +170,17 @@ struct PoolStateMachine: Sendable {
     for connection in stale { queries[connection.id] = nil }
     return stale.map { .close($0.id) } + refill()
   }
+
+  /// Periodic upkeep: closes idle connections past their lifetime and opens what the
+  /// minimum (or waiters) need, e.g. after a failed open or a server restart.
+  mutating func maintain(at now: Instant) -> [Action] {
+    guard phase == .running else { return [] }
+    return tick(at: now) + refill()
+  }
+
+  /// Whether an acquire now would be served without waiting (an idle connection, or
+  /// room to open one and no one ahead).
+  var hasSpare: Bool { waiters.isEmpty && (!idle.isEmpty || total < limits.maxSize) }
 
   /// Replaces every connection: idle ones now, leased ones when they come back.
   mutating func expireAll() -> [Action] {

@@ -1,0 +1,189 @@
+import Model
+import PGBackend
+import PostgresTestSupport
+import QueryBuilder
+import Synchronization
+import Testing
+
+/// `PostgresDatabase` against the real server.
+@Suite(.enabled(if: PostgresTestServer.isEnabled, PostgresTestServer.skipReason))
+struct PoolIntegrationTests {
+  /// A pool on a fresh schema of its own, closed (and the schema dropped) afterwards.
+  private func withPool(_ schema: String, _ options: PoolOptions,
+                        _ body: @escaping @Sendable (PostgresDatabase) async throws -> Void) async throws {
+    try await PostgresTestServer.admin {
+      try await $0.execute("DROP SCHEMA IF EXISTS \(identifier: schema) CASCADE; CREATE SCHEMA \(identifier: schema)")
+    }
+    var options = options
+    options.connection.serverSettings["search_path"] = SQLDialect.postgres.quoteIdentifier(schema)
+    options.connection.applicationName = schema
+    options.connection.connectTimeout = .seconds(60)
+    let pool = try await PostgresDatabase(url: try PostgresTestServer.requireURL(), pool: options)
+    do {
+      try await withTimeout(.seconds(30)) { try await body(pool) }
+      pool.terminate()
+    } catch {
+      pool.terminate()
+      try? await PostgresTestServer.dropSchema(schema)
+      throw error
+    }
+    try await PostgresTestServer.dropSchema(schema)
+  }
+
+  /// Server connections the pool opened (by application name).
+  private func serverConnections(_ name: String) async throws -> Int {
+    try await PostgresTestServer.admin {
+      try await $0.fetchValue("SELECT count(*) FROM pg_stat_activity WHERE application_name = \(name)", as: Int.self) ?? -1
+    }
+  }
+
+  @Test func statementsAndModelsRunOnThePoolAndTheMinimumIsOpen() async throws {
+    try await withPool("pool_basics", PoolOptions(minSize: 2, maxSize: 4)) { pool in
+      try await waitUntil("min size") { pool.size == 2 }
+      try await pool.execute("CREATE TABLE t (id int8 PRIMARY KEY, note text)")
+      try await pool.execute("INSERT INTO t VALUES (1, 'a'), (2, 'b')")
+      #expect(try await pool.fetchValue("SELECT count(*) FROM t", as: Int.self) == 2)
+      var notes: [String] = []
+      for try await row in pool.stream("SELECT note FROM t ORDER BY id") { notes.append(try row.decode(String.self, at: 0)) }
+      #expect(notes == ["a", "b"])
+      #expect(pool.minSize == 2 && pool.maxSize == 4 && !pool.isClosing)
+    }
+  }
+
+  @Test func manyTasksNeverUseMoreThanMaxSizeServerConnections() async throws {
+    try await withPool("pool_many", PoolOptions(minSize: 1, maxSize: 5)) { pool in
+      try await pool.execute("CREATE TABLE t (id int8 PRIMARY KEY)")
+      let peak = Box(0)
+      try await withThrowingTaskGroup(of: Void.self) { group in
+        for i in 0..<300 {
+          group.addTask {
+            if i % 3 == 0 {
+              try await pool.atomic {
+                try await pool.execute("INSERT INTO t VALUES (\(Int64(i)))")
+                _ = try await pool.fetchValue("SELECT count(*) FROM t", as: Int.self)
+              }
+            } else {
+              _ = try await pool.fetchValue("SELECT pg_sleep(0.001)::text", as: String.self)
+            }
+            peak.value.withLock { $0 = max($0, pool.size) }
+          }
+        }
+        try await group.waitForAll()
+      }
+      #expect(peak.value.withLock { $0 } <= 5)
+      #expect(try await serverConnections("pool_many") <= 5)
+      #expect(try await pool.fetchValue("SELECT count(*) FROM t", as: Int.self) == 100)
+    }
+  }
+
+  @Test func aReleasedConnectionIsResetForTheNextUser() async throws {
+    try await withPool("pool_reset", PoolOptions(minSize: 1, maxSize: 1)) { pool in
+      try await pool.withConnection { conn in
+        try await conn.execute("SET statement_timeout = '123s'")
+        try await conn.execute("LISTEN wren_pool_reset")
+        _ = try await conn.fetchAll("SELECT pg_advisory_lock(42)")
+        try await conn.execute("BEGIN")
+        try await conn.execute("CREATE TEMP TABLE leftover (x int)")
+      }
+      try await pool.withConnection { (conn: PostgresConnection) async throws in
+        #expect(!conn.hasOpenTransaction)
+        #expect(try await conn.fetchValue("SHOW statement_timeout", as: String.self) == "0")
+        #expect(try await conn.fetchValue("SELECT count(*) FROM pg_listening_channels()", as: Int.self) == 0)
+        #expect(try await conn.fetchValue("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()", as: Int.self) == 0)
+        #expect(try await conn.fetchValue("SELECT to_regclass('leftover') IS NULL", as: Bool.self) == true)
+      }
+    }
+  }
+
+  @Test func anAcquireTimeoutNamesTheHolders() async throws {
+    try await withPool("pool_timeout", PoolOptions(minSize: 1, maxSize: 1, acquireTimeout: .milliseconds(200))) { pool in
+      try await pool.withConnection { _ in
+        let error = await #expect(throws: PoolError.self) {
+          try await Task.detached { try await pool.withConnection { _ in } }.value
+        }
+        #expect(error?.reason == .acquireTimeout)
+        #expect(error?.message.contains("PoolIntegrationTests.swift") == true, "\(String(describing: error))")
+      }
+      #expect(pool.waitingCount == 0 && pool.idleCount == 1)
+    }
+  }
+
+  @Test func aCancelledWaiterLeavesThePoolAsItWas() async throws {
+    try await withPool("pool_cancel", PoolOptions(minSize: 1, maxSize: 1)) { pool in
+      try await pool.withConnection { _ in
+        let waiter = Task.detached { try await pool.withConnection { _ in } }
+        try await waitUntil("waiting") { pool.waitingCount == 1 }
+        waiter.cancel()
+        await #expect(throws: CancellationError.self) { try await waiter.value }
+        #expect(pool.waitingCount == 0)
+      }
+      #expect(pool.idleCount == 1 && pool.size == 1)
+      #expect(try await pool.fetchValue("SELECT 1", as: Int.self) == 1)
+    }
+  }
+
+  @Test func askingForASecondConnectionWhileHoldingTheLastFailsAtOnce() async throws {
+    try await withPool("pool_self_deadlock", PoolOptions(minSize: 1, maxSize: 1)) { pool in
+      try await pool.withConnection { _ in
+        let error = await #expect(throws: PoolError.self) { try await pool.execute("SELECT 1") }
+        #expect(error?.reason == .selfDeadlock)
+        // Inside an atomic block the pool routes to the block's connection: no deadlock.
+      }
+      try await pool.atomic { () async throws in
+        #expect(try await pool.fetchValue("SELECT 1", as: Int.self) == 1)
+        #expect(try await pool.fetchValue("SELECT 2", as: Int.self) == 2)
+      }
+    }
+  }
+
+  @Test func closeWaitsForLeasedConnectionsAndThenRefusesAcquires() async throws {
+    try await withPool("pool_close", PoolOptions(minSize: 1, maxSize: 2)) { pool in
+      let released = Box(false)
+      let holder = Task.detached {
+        try await pool.withConnection { _ in
+          try await Task.sleep(for: .milliseconds(300))
+          released.value.withLock { $0 = true }
+        }
+      }
+      try await waitUntil("leased") { pool.size - pool.idleCount == 1 }
+      await pool.close()
+      #expect(released.value.withLock { $0 })
+      try await holder.value
+      #expect(pool.isClosing)
+      let error = await #expect(throws: PoolError.self) { try await pool.execute("SELECT 1") }
+      #expect(error?.reason == .closed)
+      #expect(try await serverConnections("pool_close") == 0)
+    }
+  }
+
+  @Test func aKilledConnectionIsReplacedAndNeverHandedOutAgain() async throws {
+    try await withPool("pool_killed", PoolOptions(minSize: 1, maxSize: 1)) { pool in
+      let pid = try await pool.withConnection { $0.backendPID }
+      try await PostgresTestServer.admin { _ = try await $0.fetchAll("SELECT pg_terminate_backend(\(pid))") }
+      try await waitUntil("terminated") {
+        try await PostgresTestServer.admin {
+          try await $0.fetchValue("SELECT count(*) FROM pg_stat_activity WHERE pid = \(pid)", as: Int.self) == 0
+        }
+      }
+      // The first use finds it dead (a connection error); the pool then opens a new one.
+      _ = try? await pool.fetchValue("SELECT 1", as: Int.self)
+      let next = try await pool.withConnection { $0.backendPID }
+      #expect(next != pid)
+      #expect(try await pool.fetchValue("SELECT 1", as: Int.self) == 1)
+    }
+  }
+
+  @Test func aPoolThatCannotConnectFailsAtStartWithATypedError() async throws {
+    let url = try PostgresTestServer.url(database: "wren_no_such_database")
+    let error = await #expect(throws: DatabaseError.self) {
+      _ = try await PostgresDatabase(url: url, pool: PoolOptions(minSize: 1, maxSize: 2))
+    }
+    #expect(error?.code == .invalidCatalogName)
+  }
+}
+
+/// A value shared by the tasks of a test.
+private final class Box<T: Sendable>: Sendable {
+  let value: Mutex<T>
+  init(_ value: T) { self.value = Mutex(value) }
+}
