@@ -34,6 +34,10 @@ public final class PostgresConnection: Database, Sendable {
 
   private let lock = AsyncLock()
   private let state: Mutex<State>
+  private let statements = Atomic<Int>(0)
+
+  /// How many statements the connection has run (for a pool's `maxQueries`).
+  public var statementCount: Int { statements.load(ordering: .relaxed) }
   /// How the connection was opened: another connection to the same server is opened
   /// with it to find out whether a COMMIT cut short by a lost connection landed.
   let connectionString: String
@@ -170,6 +174,7 @@ public final class PostgresConnection: Database, Sendable {
            timeout: Duration?) async throws -> PGStatementOutcome {
     let logging = options.logging
     let started = logging.isEnabled ? ContinuousClock.now : nil
+    statements.add(1, ordering: .relaxed)
     do {
       let outcome = try await handle.run(rendered, mode: mode, timeout: timeout)
       if let started {

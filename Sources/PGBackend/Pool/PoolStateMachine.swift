@@ -149,6 +149,11 @@ struct PoolStateMachine: Sendable {
     queries[id, default: 0] += 1
   }
 
+  /// Connection `id` has run `count` statements in all.
+  mutating func setQueries(_ count: Int, on id: ConnectionID) {
+    if queries[id] != nil { queries[id] = count }
+  }
+
   /// A leased connection comes back. `reusable` is false when it broke or failed its
   /// reset.
   mutating func release(_ id: ConnectionID, reusable: Bool, at now: Instant) -> [Action] {

@@ -15,7 +15,7 @@ extension PostgresDatabase {
     if let route = TransactionRoute.current(for: self) {
       return try await route.execute(sql, timeout: options.connection.commandTimeout)
     }
-    return try await withConnection(file: "execute", line: 0) { try await $0.execute(sql) }
+    return try await withStatementConnection(sql, "execute") { try await $0.execute(sql) }
   }
 
   /// Runs a query on a connection taken for it.
@@ -23,7 +23,7 @@ extension PostgresDatabase {
     if let route = TransactionRoute.current(for: self) {
       return try await route.fetchAll(sql, timeout: options.connection.commandTimeout)
     }
-    return try await withConnection(file: "fetchAll", line: 0) { try await $0.fetchAll(sql) }
+    return try await withStatementConnection(sql, "fetchAll") { try await $0.fetchAll(sql) }
   }
 
   /// Runs a query on a connection taken for it; its first row.
@@ -31,7 +31,7 @@ extension PostgresDatabase {
     if let route = TransactionRoute.current(for: self) {
       return try await route.fetchOne(sql, timeout: options.connection.commandTimeout)
     }
-    return try await withConnection(file: "fetchOne", line: 0) { try await $0.fetchOne(sql) }
+    return try await withStatementConnection(sql, "fetchOne") { try await $0.fetchOne(sql) }
   }
 
   /// A query's rows, read lazily on a connection held from the first row to the end
@@ -51,6 +51,39 @@ extension PostgresDatabase {
         throw error
       }
     }
+  }
+
+  /// Runs one pool-level statement on a connection of its own. The connection is reset
+  /// on release only when the statement could have left session state behind.
+  private func withStatementConnection<T>(_ sql: SQL, _ site: String,
+                                          _ body: (PostgresConnection) async throws -> T) async throws -> T {
+    let leased = try await acquire(holder: site, timeout: options.acquireTimeout)
+    let needsReset = options.reset != nil || Self.mayLeaveSessionState(sql)
+    do {
+      let value = try await body(leased.connection)
+      await release(leased, skippingReset: !needsReset && !leased.connection.hasOpenTransaction)
+      return value
+    } catch {
+      await release(leased, skippingReset: !needsReset && !leased.connection.hasOpenTransaction)
+      throw error
+    }
+  }
+
+  /// Whether a statement might change the session for whoever uses the connection
+  /// next (a setting, LISTEN, an advisory lock, a temporary table, a cursor, a
+  /// prepared statement, a transaction). Conservative: only plain SELECT / INSERT /
+  /// UPDATE / DELETE / WITH statements that call none of the functions that change the
+  /// session are let through without a reset.
+  static func mayLeaveSessionState(_ sql: SQL) -> Bool {
+    let text = sql.render(.postgres).text
+    var words = text.utf8.drop { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\t") || $0 == UInt8(ascii: "(") }
+    words = words.prefix { ($0 | 0x20) >= UInt8(ascii: "a") && ($0 | 0x20) <= UInt8(ascii: "z") }
+    let keyword = String(decoding: words, as: UTF8.self).lowercased()
+    guard ["select", "insert", "update", "delete", "with", "values", "table"].contains(keyword) else { return true }
+    let lowered = text.lowercased()
+    // SELECT ... INTO creates a table (a temporary one, perhaps).
+    if keyword == "select" || keyword == "with", lowered.contains(" into ") { return true }
+    return ["pg_advisory", "set_config", "temp", "dblink", "lo_open", "pg_notify", ";"].contains { lowered.contains($0) }
   }
 
   /// Takes a connection for a transaction, held (and then reset and released) for

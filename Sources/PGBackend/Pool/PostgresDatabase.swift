@@ -162,11 +162,20 @@ public final class PostgresDatabase: Database, Sendable {
   }
 
   /// Gives a connection back, reset first; never interrupted by the caller's cancellation.
-  func release(_ leased: Leased, reusable: Bool = true) async {
+  func release(_ leased: Leased, reusable: Bool = true, skippingReset: Bool = false) async {
     let pool = self
+    if skippingReset || !reusable || leased.connection.isClosed {
+      // Nothing to run on the connection: straight back (nothing to interrupt).
+      let keep = reusable && !leased.connection.isClosed
+      perform(state.withLock { state in
+        state.machine.setQueries(leased.connection.statementCount, on: leased.id)
+        return state.machine.release(leased.id, reusable: keep, at: .now)
+      })
+      return
+    }
     await Task {
       var keep = reusable && !leased.connection.isClosed
-      if keep {
+      if keep && !skippingReset {
         do {
           if let reset = pool.options.reset {
             try await reset(leased.connection)
@@ -177,7 +186,10 @@ public final class PostgresDatabase: Database, Sendable {
           keep = false
         }
       }
-      let actions = pool.state.withLock { $0.machine.release(leased.id, reusable: keep && !leased.connection.isClosed, at: .now) }
+      let actions = pool.state.withLock { state in
+        state.machine.setQueries(leased.connection.statementCount, on: leased.id)
+        return state.machine.release(leased.id, reusable: keep && !leased.connection.isClosed, at: .now)
+      }
       pool.perform(actions)
     }.value
   }

@@ -1,5 +1,5 @@
 import Model
-import PGBackend
+@testable import PGBackend
 import PostgresTestSupport
 import QueryBuilder
 import Synchronization
@@ -186,4 +186,78 @@ struct PoolIntegrationTests {
 private final class Box<T: Sendable>: Sendable {
   let value: Mutex<T>
   init(_ value: T) { self.value = Mutex(value) }
+}
+
+/// Hooks, replacement rules and the reset-skipping of plain statements.
+@Suite(.enabled(if: PostgresTestServer.isEnabled, PostgresTestServer.skipReason))
+struct PoolLifecycleTests {
+  private func pool(_ name: String, _ options: PoolOptions) async throws -> PostgresDatabase {
+    var options = options
+    options.connection.applicationName = name
+    options.connection.connectTimeout = .seconds(60)
+    return try await PostgresDatabase(url: try PostgresTestServer.requireURL(), pool: options)
+  }
+
+  @Test func setupRunsOncePerConnectionAndInitializeOnEveryAcquire() async throws {
+    let setups = Counter(), initializes = Counter()
+    let db = try await pool("pool_hooks", PoolOptions(
+      minSize: 1, maxSize: 1,
+      setup: { conn in setups.add(); try await conn.execute("SET application_name = 'set_up'") },
+      initialize: { _ in initializes.add() }))
+    defer { db.terminate() }
+    for _ in 0..<3 { _ = try await db.withConnection { try await $0.fetchValue("SHOW application_name", as: String.self) } }
+    #expect(setups.value == 1)
+    #expect(initializes.value == 3)
+  }
+
+  @Test func aCustomResetReplacesTheDefaultAndAFailingOneClosesTheConnection() async throws {
+    let resets = Counter()
+    let db = try await pool("pool_custom_reset", PoolOptions(
+      minSize: 1, maxSize: 1,
+      reset: { _ in
+        resets.add()
+        if resets.value == 2 { throw DatabaseError(code: .other, message: "reset refused") }
+      }))
+    defer { db.terminate() }
+    let first = try await db.withConnection { $0.backendPID }
+    #expect(try await db.withConnection { $0.backendPID } == first)  // reset 1 passed; reset 2 fails
+    let third = try await db.withConnection { $0.backendPID }
+    #expect(third != first)
+    #expect(resets.value == 3)
+  }
+
+  @Test func aConnectionIsReplacedAfterMaxQueries() async throws {
+    let db = try await pool("pool_max_queries", PoolOptions(minSize: 1, maxSize: 1, maxQueries: 3))
+    defer { db.terminate() }
+    var pids: [Int32] = []
+    for _ in 0..<8 { pids.append(try await db.withConnection { conn in _ = try await conn.fetchAll("SELECT 1"); return conn.backendPID }) }
+    #expect(Set(pids).count > 1)
+  }
+
+  @Test func expireConnectionsReplacesIdleAndBusyOnes() async throws {
+    let db = try await pool("pool_expire", PoolOptions(minSize: 2, maxSize: 2))
+    defer { db.terminate() }
+    try await waitUntil("open") { db.size == 2 }
+    let before = try await db.withConnection { busy in
+      let pid = busy.backendPID
+      db.expireConnections()
+      return pid
+    }
+    try await waitUntil("replaced") { db.size == 2 }
+    let after = try await db.withConnection { $0.backendPID }
+    #expect(after != before)
+  }
+
+  @Test func plainStatementsSkipTheResetButSessionChangesDoNot() {
+    #expect(!PostgresDatabase.mayLeaveSessionState("SELECT \"id\", \"name\" FROM \"users\" WHERE \"id\" = \(1)"))
+    #expect(!PostgresDatabase.mayLeaveSessionState("INSERT INTO users (name) VALUES (\("a")) RETURNING id"))
+    #expect(!PostgresDatabase.mayLeaveSessionState("  UPDATE users SET age = age + 1"))
+    #expect(!PostgresDatabase.mayLeaveSessionState("WITH x AS (SELECT 1) SELECT * FROM x"))
+    for risky: SQL in ["SET statement_timeout = 0", "LISTEN x", "SELECT pg_advisory_lock(1)",
+                       "SELECT set_config('a.b', 'c', false)", "SELECT * INTO TEMP t FROM users",
+                       "BEGIN", "DECLARE c CURSOR WITH HOLD FOR SELECT 1", "CREATE TEMP TABLE t (x int)",
+                       "SELECT 1; SET x = 1", "PREPARE p AS SELECT 1"] {
+      #expect(PostgresDatabase.mayLeaveSessionState(risky), "\(risky)")
+    }
+  }
 }
