@@ -61,13 +61,13 @@ struct Runner: Sendable {
         let contender = outcomes[index].contender
         do {
           let sample = try await contender.run()
-          guard sample.checksum == expected else {
+          if let expected, sample.checksum != expected {
             outcomes[index].failure = "wrong result: got \(sample.checksum); expected \(expected)"
             outcomes[index].wrongResult = true
             log("\(workload.name) \(label) \(contender.name): WRONG RESULT")
             continue
           }
-          let figure = workload.figure.value(seconds: sample.seconds)
+          let figure = workload.figure.value(of: sample)
           if !isWarmUp { outcomes[index].figures.append(figure) }
           log("\(workload.name) \(label) \(contender.name): \(Format.figure(figure)) \(workload.figure.unit)")
         } catch {

@@ -13,14 +13,15 @@ struct Workload: Sendable {
   /// How a run's elapsed time becomes the reported figure.
   let figure: Figure
   /// The checksum every correct run must produce, derived from the seed formula.
-  let expected: @Sendable () -> Checksum
+  /// The checksum every run must return (nil: the runs check their own answers).
+  let expected: @Sendable () -> Checksum?
   /// The reference implementation that ratios are taken against unless a target names
   /// another contender; nil when there is none (T1: an absolute target).
   let baseline: Contender?
   /// The implementations compared with the baseline, each with its target if any.
   let contenders: [Contender]
 
-  init(name: String, title: String, backend: Backend, figure: Figure, expected: @escaping @Sendable () -> Checksum,
+  init(name: String, title: String, backend: Backend, figure: Figure, expected: @escaping @Sendable () -> Checksum?,
        baseline: Contender?, contenders: [Contender]) {
     let names = contenders.map(\.name)
     precondition(Set(names).count == names.count && !names.contains(baseline?.name ?? ""),
@@ -73,6 +74,8 @@ struct Sample: Sendable {
   var seconds: Double
   /// A digest of every row the run decoded.
   var checksum: Checksum
+  /// How many operations a timed-duration run completed (for `operationsPerSecond`).
+  var operations: Int? = nil
 }
 
 /// The database a workload needs.
@@ -93,11 +96,16 @@ enum Figure: Sendable {
   case rowsPerSecond(count: Int)
   /// Operations (`tx`, ...) per second, `count` per run; higher is better.
   case perSecond(String, count: Int)
+  /// Operations per second of a run that lasts a set time and counts what it did
+  /// (`Sample.operations`); higher is better.
+  case operationsPerSecond(String)
 
-  func value(seconds: Double) -> Double {
+  func value(of sample: Sample) -> Double {
+    let seconds = sample.seconds
     switch self {
-    case .microsecondsPer(_, let count): seconds * 1_000_000 / Double(count)
-    case .rowsPerSecond(let count), .perSecond(_, let count): Double(count) / seconds
+    case .microsecondsPer(_, let count): return seconds * 1_000_000 / Double(count)
+    case .rowsPerSecond(let count), .perSecond(_, let count): return Double(count) / seconds
+    case .operationsPerSecond: return Double(sample.operations ?? 0) / seconds
     }
   }
 
@@ -105,7 +113,7 @@ enum Figure: Sendable {
     switch self {
     case .microsecondsPer(let operation, _): "µs/\(operation)"
     case .rowsPerSecond: "rows/s"
-    case .perSecond(let operation, _): "\(operation)/s"
+    case .perSecond(let operation, _), .operationsPerSecond(let operation): "\(operation)/s"
     }
   }
 }

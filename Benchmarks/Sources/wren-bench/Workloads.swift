@@ -21,6 +21,7 @@ enum Workloads {
       postgresPoint(env),
       postgresFetchAll(env),
       postgresInsertMany(env),
+      postgresConcurrent(env),
       postgresTransactions(env),
       sqliteFetchAll(env),
       sqlitePoint(env),
