@@ -75,15 +75,54 @@ extension PostgresDatabase {
   /// UPDATE / DELETE / WITH statements that call none of the functions that change the
   /// session are let through without a reset.
   static func mayLeaveSessionState(_ sql: SQL) -> Bool {
-    let text = sql.render(.postgres).text
-    var words = text.utf8.drop { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\t") || $0 == UInt8(ascii: "(") }
-    words = words.prefix { ($0 | 0x20) >= UInt8(ascii: "a") && ($0 | 0x20) <= UInt8(ascii: "z") }
-    let keyword = String(decoding: words, as: UTF8.self).lowercased()
-    guard ["select", "insert", "update", "delete", "with", "values", "table"].contains(keyword) else { return true }
-    let lowered = text.lowercased()
-    // SELECT ... INTO creates a table (a temporary one, perhaps).
-    if keyword == "select" || keyword == "with", lowered.contains(" into ") { return true }
-    return ["pg_advisory", "set_config", "temp", "dblink", "lo_open", "pg_notify", ";"].contains { lowered.contains($0) }
+    // Only the SQL text written by the programmer or the builder can change the
+    // session; binds and quoted identifiers cannot. Scanned as ASCII bytes, without
+    // rendering or allocating: this runs for every pool-level statement.
+    var sawKeyword = false
+    for segment in sql.segments {
+      let text: String
+      switch segment {
+      case .text(let t): text = t
+      case .dialectText(let postgres, _): text = postgres
+      case .bind, .identifier, .column, .table: continue
+      }
+      var bytes = Array(text.utf8)
+      for index in bytes.indices where bytes[index] >= UInt8(ascii: "A") && bytes[index] <= UInt8(ascii: "Z") {
+        bytes[index] |= 0x20
+      }
+      if !sawKeyword {
+        guard let keyword = firstWord(bytes) else { continue }
+        sawKeyword = true
+        guard plainKeywords.contains(where: { $0.elementsEqual(keyword) }) else { return true }
+        if keyword.elementsEqual("select".utf8) || keyword.elementsEqual("with".utf8), contains(bytes, Array(" into ".utf8)) {
+          return true  // SELECT ... INTO creates a table (a temporary one, perhaps)
+        }
+      }
+      if sessionNeedles.contains(where: { contains(bytes, $0) }) { return true }
+    }
+    return !sawKeyword
+  }
+
+  private static let plainKeywords = ["select", "insert", "update", "delete", "with", "values", "table"].map { Array($0.utf8) }
+  private static let sessionNeedles = ["pg_advisory", "set_config", "temp", "dblink", "lo_open", "pg_notify", ";"]
+    .map { Array($0.utf8) }
+
+  /// The first word of `bytes` (letters only), skipping blanks and parentheses.
+  private static func firstWord(_ bytes: [UInt8]) -> ArraySlice<UInt8>? {
+    guard let start = bytes.firstIndex(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x09 && $0 != 0x0D && $0 != UInt8(ascii: "(") }) else {
+      return nil
+    }
+    let end = bytes[start...].firstIndex { !($0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z")) } ?? bytes.endIndex
+    return bytes[start..<end]
+  }
+
+  private static func contains(_ bytes: [UInt8], _ needle: some Collection<UInt8>) -> Bool {
+    let needle = Array(needle)
+    guard !needle.isEmpty, bytes.count >= needle.count else { return false }
+    for start in 0...(bytes.count - needle.count) where bytes[start] == needle[0] {
+      if bytes[start..<(start + needle.count)].elementsEqual(needle) { return true }
+    }
+    return false
   }
 
   /// Takes a connection for a transaction, held (and then reset and released) for
