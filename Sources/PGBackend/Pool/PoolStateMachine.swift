@@ -144,11 +144,6 @@ struct PoolStateMachine: Sendable {
     return (waiter, openForWaiters())
   }
 
-  /// A statement ran on leased connection `id`.
-  mutating func ranQuery(on id: ConnectionID) {
-    queries[id, default: 0] += 1
-  }
-
   /// Connection `id` has run `count` statements in all.
   mutating func setQueries(_ count: Int, on id: ConnectionID) {
     if queries[id] != nil { queries[id] = count }

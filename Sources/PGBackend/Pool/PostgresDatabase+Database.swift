@@ -94,7 +94,7 @@ extension PostgresDatabase {
         guard let keyword = firstWord(bytes) else { continue }
         sawKeyword = true
         guard plainKeywords.contains(where: { $0.elementsEqual(keyword) }) else { return true }
-        if keyword.elementsEqual("select".utf8) || keyword.elementsEqual("with".utf8), contains(bytes, Array(" into ".utf8)) {
+        if keyword.elementsEqual("select".utf8) || keyword.elementsEqual("with".utf8), contains(bytes, intoNeedle) {
           return true  // SELECT ... INTO creates a table (a temporary one, perhaps)
         }
       }
@@ -104,6 +104,7 @@ extension PostgresDatabase {
   }
 
   private static let plainKeywords = ["select", "insert", "update", "delete", "with", "values", "table"].map { Array($0.utf8) }
+  private static let intoNeedle = Array(" into ".utf8)
   private static let sessionNeedles = ["pg_advisory", "set_config", "temp", "dblink", "lo_open", "pg_notify", ";"]
     .map { Array($0.utf8) }
 
@@ -116,8 +117,7 @@ extension PostgresDatabase {
     return bytes[start..<end]
   }
 
-  private static func contains(_ bytes: [UInt8], _ needle: some Collection<UInt8>) -> Bool {
-    let needle = Array(needle)
+  private static func contains(_ bytes: [UInt8], _ needle: [UInt8]) -> Bool {
     guard !needle.isEmpty, bytes.count >= needle.count else { return false }
     for start in 0...(bytes.count - needle.count) where bytes[start] == needle[0] {
       if bytes[start..<(start + needle.count)].elementsEqual(needle) { return true }

@@ -21,10 +21,3 @@ func withMigrationTransaction<D: Database>(_ db: D, _ body: () async throws -> V
     throw MigrationRollbackFailure(error: failure.blockError, rollbackError: failure.rollbackError)
   }
 }
-
-/// Runs cleanup work in a task of its own, so that it runs to the end even when the
-/// calling task was cancelled (a new unstructured task does not inherit cancellation;
-/// it does inherit task-local values).
-func runIgnoringCancellation(_ work: @escaping @Sendable () async throws -> Void) async throws {
-  try await Task { try await work() }.value
-}

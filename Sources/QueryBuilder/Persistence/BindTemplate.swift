@@ -26,6 +26,19 @@ struct BindTemplate: Sendable {
   /// How many binds the template takes.
   var bindCount: Int { pieces.count - 1 }
 
+  /// The statement with its one hole filled (no array of binds to build: the keyed
+  /// select's path).
+  /// - Precondition: `bindCount == 1`.
+  func statement(_ bind: SQLValue) -> SQL {
+    precondition(bindCount == 1, "BindTemplate: 1 bind for \(bindCount) holes")
+    var segments: [SQL.Segment] = []
+    segments.reserveCapacity(3)
+    if !pieces[0].isEmpty { segments.append(.text(pieces[0])) }
+    segments.append(.bind(bind))
+    if !pieces[1].isEmpty { segments.append(.text(pieces[1])) }
+    return SQL(segments: segments)
+  }
+
   /// The statement with `binds` in its holes, in order.
   /// - Precondition: `binds.count == bindCount`.
   func statement(_ binds: [SQLValue]) -> SQL {

@@ -9,6 +9,8 @@ enum ModelStatementTemplates {
   enum Purpose: Hashable, Sendable {
     /// The single-row `INSERT` of `insert(_:)`; without a key it returns the generated one.
     case insert(keyIsSet: Bool)
+    /// The select by primary key of `fetchOne(_:id:)`.
+    case keyedSelect
   }
 
   private struct Key: Hashable {

@@ -122,15 +122,14 @@ extension Database {
     while true {
       do {
         return try await runOutermost(options, timeout: timeout, body)
-      } catch let failed as FailedAttempt {
+      } catch let failed as EndedTransaction {
         // A retried attempt's callbacks are dropped: only the last attempt's run.
         if attempt <= retry && retryPolicy.shouldRetry(failed.error) {
           try await Task.sleep(for: retryPolicy.delay(after: attempt))
           attempt += 1
           continue
         }
-        await Self.run(failed.callbacks)
-        throw failed.error
+        try await failed.runCallbacksAndThrow()
       }
     }
   }
@@ -148,8 +147,8 @@ extension Database {
       // BEGIN failed: no transaction to undo (a multi-statement BEGIN is undone by
       // discarding), but a connection in an unknown state is not reused.
       let begun = TransactionSQL.begin(options, dialect).count > 1
-      await session.release(discard: begun || Self.isConnectionLost(error) || !(error is DatabaseError))
-      throw FailedAttempt(error: error, callbacks: [])
+      await session.release(discard: begun || TransactionContext.isConnectionLost(error) || !(error is DatabaseError))
+      throw EndedTransaction(error: error, callbacks: [])
     }
     let value: T
     do {
@@ -160,66 +159,12 @@ extension Database {
         try await body(Transaction(context: context, database: self))
       }
     } catch {
-      let callbacks = await context.end()
-      let due = callbacks.onRollback + callbacks.rolledBack
-      do {
-        try await Self.shielded { try await self.rollbackOutermost(context, after: error) }
-      } catch let failure {
-        throw FailedAttempt(error: failure, callbacks: due)
-      }
-      throw FailedAttempt(error: error, callbacks: due)
+      let due = try await context.rollbackAndRelease(await context.end(), after: error)
+      throw EndedTransaction(error: error, callbacks: due)
     }
-    let callbacks = await context.end()
-    do {
-      if Task.isCancelled {
-        // The block finished: commit it even so, where cancellation cannot cut COMMIT short.
-        try await Self.shielded { try await session.commit() }
-      } else {
-        try await session.commit()
-      }
-    } catch {
-      // A failed COMMIT ends the transaction on PostgreSQL; on SQLite (busy) it can
-      // leave it open. ROLLBACK covers that (elsewhere it is a harmless no-op); the
-      // connection is kept unless it was lost.
-      let lost = Self.isConnectionLost(error) || error is CommitOutcomeUnknown
-      if !lost { try? await Self.shielded { _ = try await session.execute(TransactionSQL.rollback, timeout: nil) } }
-      await session.release(discard: lost)
-      switch (error as? CommitOutcomeUnknown)?.outcome {
-      case .committed?: throw FailedAttempt(error: error, callbacks: callbacks.onCommit + callbacks.rolledBack)
-      // Neither known to have committed nor to have rolled back.
-      case .unknown?: throw FailedAttempt(error: error, callbacks: callbacks.rolledBack)
-      case .aborted?, nil: throw FailedAttempt(error: error, callbacks: callbacks.onRollback + callbacks.rolledBack)
-      }
-    }
-    await finish(session, options)
-    await Self.run(callbacks.onCommit + callbacks.rolledBack)
+    let due = try await context.commitAndRelease(await context.end())
+    await Self.run(due)
     return value
-  }
-
-  /// ROLLBACK after the block threw `error`; the connection is discarded when it was
-  /// lost or the rollback failed.
-  private func rollbackOutermost(_ context: TransactionContext, after error: any Error) async throws {
-    let session = context.session
-    if Self.isConnectionLost(error) {
-      await session.release(discard: true)
-      return
-    }
-    do {
-      _ = try await session.execute(TransactionSQL.rollback, timeout: nil)
-    } catch let rollbackError {
-      await session.release(discard: true)
-      throw TransactionFailure(blockError: error, rollbackError: rollbackError)
-    }
-    await finish(session, context.options)
-  }
-
-  /// Undoes BEGIN's connection settings and gives the connection back.
-  private func finish(_ session: any DatabaseSession, _ options: TransactionOptions) async {
-    var discard = false
-    for statement in TransactionSQL.afterEnd(options, dialect) {
-      do { _ = try await session.execute(statement, timeout: nil) } catch { discard = true }
-    }
-    await session.release(discard: discard)
   }
 
   /// A nested block: SAVEPOINT, the block, RELEASE or ROLLBACK TO + RELEASE. It holds
@@ -241,9 +186,9 @@ extension Database {
     } catch {
       let callbacks = await context.end()
       parent.adopt(callbacks, released: false)
-      if Self.isConnectionLost(error) { throw error }
+      if TransactionContext.isConnectionLost(error) { throw error }
       do {
-        try await Self.shielded {
+        try await runIgnoringCancellation {
           _ = try await session.execute(TransactionSQL.rollback(to: name), timeout: nil)
           _ = try await session.execute(TransactionSQL.release(name), timeout: nil)
         }
@@ -263,23 +208,7 @@ extension Database {
     return value
   }
 
-  /// Runs `body` where the caller's cancellation cannot reach it (an unstructured
-  /// task): for the statements that end a transaction, which must run.
-  private static func shielded(_ body: @escaping @Sendable () async throws -> Void) async throws {
-    try await Task { try await body() }.value
-  }
-
   private static func run(_ callbacks: [@Sendable () async -> Void]) async {
     for callback in callbacks { await callback() }
   }
-
-  private static func isConnectionLost(_ error: any Error) -> Bool {
-    (error as? DatabaseError)?.isConnectionFatal ?? false
-  }
-}
-
-/// An outermost attempt failed with `error`; `callbacks` are due unless it is retried.
-private struct FailedAttempt: Error {
-  let error: any Error
-  let callbacks: [@Sendable () async -> Void]
 }

@@ -96,21 +96,11 @@ public final class ManualTransaction: Database, Sendable {
   ///   transaction is over then); ``CommitOutcomeUnknown`` when the connection was lost.
   public func commit() async throws {
     try end(as: .committed)
-    let callbacks = await context.end()
-    let session = context.session
     do {
-      try await session.commit()
+      for callback in try await context.commitAndRelease(await context.end()) { await callback() }
     } catch {
-      let lost = (error as? DatabaseError)?.isConnectionFatal ?? false || error is CommitOutcomeUnknown
-      if !lost { _ = try? await session.execute(TransactionSQL.rollback, timeout: nil) }
-      await session.release(discard: lost)
-      let outcome = (error as? CommitOutcomeUnknown)?.outcome
-      let due = outcome == .committed ? callbacks.onCommit : outcome == .unknown ? [] : callbacks.onRollback
-      for callback in due + callbacks.rolledBack { await callback() }
-      throw error
+      try await error.runCallbacksAndThrow()
     }
-    await finish(session)
-    for callback in callbacks.onCommit + callbacks.rolledBack { await callback() }
   }
 
   /// ROLLBACK, and gives the connection back.
@@ -118,24 +108,11 @@ public final class ManualTransaction: Database, Sendable {
   ///   (the connection is then discarded).
   public func rollback() async throws {
     try end(as: .rolledBack)
-    let callbacks = await context.end()
-    let session = context.session
     do {
-      _ = try await session.execute(TransactionSQL.rollback, timeout: nil)
+      for callback in try await context.rollbackAndRelease(await context.end(), after: nil) { await callback() }
     } catch {
-      await session.release(discard: true)
-      throw error
+      try await error.runCallbacksAndThrow()
     }
-    await finish(session)
-    for callback in callbacks.onRollback + callbacks.rolledBack { await callback() }
-  }
-
-  private func finish(_ session: any DatabaseSession) async {
-    var discard = false
-    for statement in TransactionSQL.afterEnd(context.options, session.dialect) {
-      if (try? await session.execute(statement, timeout: nil)) == nil { discard = true }
-    }
-    await session.release(discard: discard)
   }
 
   private func end(as final: Phase) throws {

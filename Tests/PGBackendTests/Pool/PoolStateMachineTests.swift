@@ -69,8 +69,7 @@ import Testing
     _ = pool.start()
     _ = pool.opened(1, at: t0)
     _ = pool.acquire(10, holder: "a", at: t0)
-    pool.ranQuery(on: 1)
-    pool.ranQuery(on: 1)
+    pool.setQueries(2, on: 1)
     do { let result = pool.release(1, reusable: true, at: t0); #expect(result == [.close(1), .open]) }
   }
 
@@ -202,7 +201,7 @@ import Testing
         }
       case 3 where !held.isEmpty:
         let id = held.remove(at: Int(random.next() % UInt64(held.count)))
-        pool.ranQuery(on: id)
+        pool.setQueries(Int(random.next() % 7), on: id)
         apply(pool.release(id, reusable: random.next() % 10 != 0, at: now))
       case 4 where !waiting.isEmpty:
         let waiter = waiting[Int(random.next() % UInt64(waiting.count))]
