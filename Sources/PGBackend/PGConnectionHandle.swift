@@ -65,6 +65,21 @@ final class PGConnectionHandle: @unchecked Sendable {
     if fd >= 0 { _ = shutdown(fd, Int32(SHUT_RDWR)) }
   }
 
+  /// Reads, without waiting, whatever the server sent while the connection was idle
+  /// (a shutdown notice, notifications, the end of the stream).
+  /// - Returns: false when the server has closed the connection.
+  func readWhatArrivedWhileIdle() -> Bool {
+    let fd = PQsocket(conn)
+    guard fd >= 0, !isBroken else { return false }
+    // A closing server sends its FATAL notice and then EOF: read until nothing is left.
+    for _ in 0..<4 {
+      var descriptor = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+      guard poll(&descriptor, 1, 0) > 0 else { return true }
+      if PQconsumeInput(conn) == 0 || isBroken { return false }
+    }
+    return !isBroken
+  }
+
   /// A connection-failure error from libpq's message.
   func connectionLost(_ sql: RenderedSQL?) -> DatabaseError {
     DatabaseError(code: .connectionFailure, message: errorMessage, sql: sql?.text, binds: sql?.binds ?? [],

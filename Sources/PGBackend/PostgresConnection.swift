@@ -78,6 +78,19 @@ public final class PostgresConnection: Database, Sendable {
     PostgresSession(connection: self, handle: try await acquireHandle())
   }
 
+  /// Whether the connection still looks usable after sitting idle, found without
+  /// waiting: whatever the server sent meanwhile is read, and a server that shut
+  /// down or killed the backend has closed the socket. Closes the connection when
+  /// it is gone. A connection in use by another task counts as usable.
+  public func checkIdleConnection() -> Bool {
+    guard lock.tryLock() else { return true }
+    defer { lock.unlock() }
+    guard let handle = state.withLock({ $0.handle }) else { return false }
+    if handle.readWhatArrivedWhileIdle() { return true }
+    markClosed(reason: "the connection was lost while idle: \(handle.errorMessage)")
+    return false
+  }
+
   /// Closes the connection after any statement in progress. Idempotent.
   public func close() async {
     await lock.lockIgnoringCancellation()

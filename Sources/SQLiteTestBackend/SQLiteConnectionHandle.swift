@@ -103,12 +103,39 @@ final class SQLiteConnectionHandle: @unchecked Sendable {
     }
   }
 
+  /// When the running statement has to stop (its timeout), or nil.
+  private var deadline: ContinuousClock.Instant?
+
+  /// Makes statements run from now on stop with SQLITE_INTERRUPT once `deadline`
+  /// passes; nil lifts it. SQLite's progress handler checks the clock every thousand
+  /// virtual-machine steps on the thread that runs the statement, so a timeout needs
+  /// no other thread: a timer task would be starved while every thread of the
+  /// cooperative pool runs a long statement.
+  ///
+  /// See https://www.sqlite.org/c3ref/progress_handler.html.
+  func setDeadline(_ deadline: ContinuousClock.Instant?) {
+    guard !isClosed else { return }
+    self.deadline = deadline
+    guard deadline != nil else {
+      sqlite3_progress_handler(db, 0, nil, nil)
+      return
+    }
+    // Unretained: the handler is removed before `close()`, which `deinit` runs.
+    sqlite3_progress_handler(db, 1000, { context in
+      guard let context else { return 0 }
+      let handle = Unmanaged<SQLiteConnectionHandle>.fromOpaque(context).takeUnretainedValue()
+      guard let deadline = handle.deadline else { return 0 }
+      return ContinuousClock.now >= deadline ? 1 : 0
+    }, Unmanaged.passUnretained(self).toOpaque())
+  }
+
   /// Finalizes the cached statements and closes the connection; idempotent.
   /// `sqlite3_close_v2` defers the close while a statement is still alive elsewhere.
   ///
   /// See https://www.sqlite.org/c3ref/close.html.
   func close() {
     guard !isClosed else { return }
+    if deadline != nil { setDeadline(nil) }
     isClosed = true
     cache.removeAll()
     interruptGate.withLock { $0 = false }

@@ -7,7 +7,8 @@ import Synchronization
 /// it directly (the database's lock is held from ``SQLiteDatabase/openSession()`` to
 /// ``release(discard:)``).
 ///
-/// A statement's `timeout` is enforced with `sqlite3_interrupt` when it runs over.
+/// A statement's `timeout` is enforced by SQLite itself (a progress handler that
+/// checks the deadline), so it holds even when no other thread is free.
 final class SQLiteSession: DatabaseSession {
   private let database: SQLiteDatabase
   private let released = Mutex(false)
@@ -77,16 +78,13 @@ final class SQLiteSession: DatabaseSession {
     return rendered
   }
 
-  /// Runs `body`; if it takes longer than `timeout`, interrupts SQLite so that it
-  /// fails with `.queryCanceled`.
+  /// Runs `body`; if it takes longer than `timeout`, SQLite stops it and it fails
+  /// with `.queryCanceled`.
   private func interrupting<T: Sendable>(after timeout: Duration?, _ body: () async throws -> T) async throws -> T {
     guard let timeout else { return try await body() }
     let connection = database.connection
-    let timer = Task {
-      try await Task.sleep(for: timeout)
-      connection.interrupt()
-    }
-    defer { timer.cancel() }
+    connection.setDeadline(.now + timeout)
+    defer { connection.setDeadline(nil) }
     return try await body()
   }
 }

@@ -8,7 +8,11 @@ import Testing
 /// and the connection answers the next statement, which no late cancel ever hits.
 @Suite(.enabled(if: PostgresTestServer.isEnabled, PostgresTestServer.skipReason), .timeLimit(.minutes(1)))
 struct CancellationTests {
-  @Test func cancellingTheTaskStopsARunningStatementWithinASecond() async throws {
+  /// "At once" on a busy two-core machine running the whole suite in parallel; the
+  /// statements cancelled here run for ten seconds when nothing stops them.
+  static let prompt: Duration = .seconds(3)
+
+  @Test func cancellingTheTaskStopsARunningStatementPromptly() async throws {
     try await PostgresTestServer.withConnection(schema: "cancel_running") { conn in
       try await PostgresTestServer.closing(try await PostgresTestServer.connect()) { observer in
         let task = Task { try await conn.fetchAll("SELECT pg_sleep(10)") }
@@ -18,7 +22,7 @@ struct CancellationTests {
           return await task.result
         }
         #expect(throws: CancellationError.self) { try result.get() }
-        #expect(elapsed < .seconds(1))
+        #expect(elapsed < Self.prompt)
         #expect(try await conn.fetchValue("SELECT 1", as: Int.self) == 1)
         #expect(try await !Self.isSleeping(conn, seenBy: observer))
       }
@@ -36,10 +40,10 @@ struct CancellationTests {
         try await Task.sleep(for: .microseconds(delay))
         let (result, elapsed) = try await measure {
           task.cancel()
-          return try await withTimeout(.seconds(3), "cancel after \(delay) µs") { await task.result }
+          return try await withTimeout(.seconds(8), "cancel after \(delay) µs") { await task.result }
         }
         #expect(throws: CancellationError.self, "cancelled after \(delay) µs") { try result.get() }
-        #expect(elapsed < .seconds(1), "cancelled after \(delay) µs")
+        #expect(elapsed < Self.prompt, "cancelled after \(delay) µs")
         #expect(try await conn.fetchValue("SELECT \(delay)::int8", as: Int.self) == delay)
       }
     }
@@ -49,13 +53,13 @@ struct CancellationTests {
     try await PostgresTestServer.withConnection(schema: "cancel_statement_timeout") { conn in
       let (error, elapsed) = try await measure {
         try await #require(throws: DatabaseError.self) {
-          try await conn.fetchAll("SELECT pg_sleep(5)", timeout: .milliseconds(200))
+          try await conn.fetchAll("SELECT pg_sleep(10)", timeout: .milliseconds(200))
         }
       }
       #expect(error.code == .queryCanceled)
       #expect(error.message == "statement timed out after 0.2 seconds and was canceled on the server")
-      #expect(error.sql == "SELECT pg_sleep(5)")
-      #expect(elapsed >= .milliseconds(200) && elapsed < .seconds(1))
+      #expect(error.sql == "SELECT pg_sleep(10)")
+      #expect(elapsed >= .milliseconds(200) && elapsed < Self.prompt)
       #expect(try await conn.fetchValue("SELECT 1", as: Int.self, timeout: .milliseconds(200)) == 1)
     }
   }
@@ -64,9 +68,9 @@ struct CancellationTests {
     let options = PostgresConnectionOptions(commandTimeout: .milliseconds(200))
     try await PostgresTestServer.withConnection(schema: "cancel_command_timeout", options: options) { conn in
       let statements: [@Sendable () async throws -> Void] = [
-        { try await conn.execute("SELECT pg_sleep(5)") },
-        { _ = try await conn.fetchAll("SELECT pg_sleep(5)") },
-        { _ = try await conn.fetchOne("SELECT pg_sleep(\(5.0))") },
+        { try await conn.execute("SELECT pg_sleep(10)") },
+        { _ = try await conn.fetchAll("SELECT pg_sleep(10)") },
+        { _ = try await conn.fetchOne("SELECT pg_sleep(\(10.0))") },
       ]
       for statement in statements {
         let (error, elapsed) = try await measure {
@@ -74,7 +78,7 @@ struct CancellationTests {
         }
         #expect(error.code == .queryCanceled)
         #expect(!error.isConnectionFatal)
-        #expect(elapsed >= .milliseconds(200) && elapsed < .seconds(1))
+        #expect(elapsed >= .milliseconds(200) && elapsed < Self.prompt)
         #expect(try await conn.fetchValue("SELECT 1", as: Int.self) == 1)
       }
     }
@@ -83,7 +87,7 @@ struct CancellationTests {
   @Test func cancellingATaskWaitingForTheConnectionLeavesTheRunningStatementAlone() async throws {
     try await PostgresTestServer.withConnection(schema: "cancel_waiter") { conn in
       try await PostgresTestServer.closing(try await PostgresTestServer.connect()) { observer in
-        let running = Task { try await conn.fetchValue("SELECT 42 FROM pg_sleep(1)", as: Int.self) }
+        let running = Task { try await conn.fetchValue("SELECT 42 FROM pg_sleep(4)", as: Int.self) }
         try await waitUntil("pg_sleep runs") { try await Self.isSleeping(conn, seenBy: observer) }
         let waiting = Task { try await conn.fetchValue("SELECT 1", as: Int.self) }
         try await Task.sleep(for: .milliseconds(50))  // queued behind the running statement
@@ -92,7 +96,7 @@ struct CancellationTests {
           return await waiting.result
         }
         #expect(throws: CancellationError.self) { try result.get() }
-        #expect(elapsed < .milliseconds(200))
+        #expect(elapsed < Self.prompt)
         #expect(try await Self.isSleeping(conn, seenBy: observer))
         #expect(try await running.value == 42)
       }

@@ -118,20 +118,51 @@ public final class PostgresDatabase: Database, Sendable {
     }
   }
 
-  /// Takes a connection: an idle one, a new one, or the first one released.
+  /// Takes a connection: an idle one, a new one, or the first one released. An idle
+  /// connection the server closed meanwhile (a restart, a killed backend) is
+  /// discarded and the next one taken, so such connections are never handed out.
   func acquire(holder: String, timeout: Duration?) async throws -> Leased {
-    if let site = PoolHolding.held.site(for: self), !state.withLock({ $0.machine.hasSpare }) {
-      throw PoolError(reason: .selfDeadlock, message: """
-        this task already holds a connection of the pool (acquired at \(site)) and asks for another \
-        while all \(options.maxSize) are in use: it would wait for itself. Use the connection it holds, \
-        or run the work in an atomic block, where statements reuse the block's connection
-        """)
+    try checkSelfDeadlock()
+    let deadline = timeout.map { ContinuousClock.now + $0 }
+    while true {
+      let remaining = deadline.map { $0 - .now }
+      if let timeout, let remaining, remaining <= .zero { throw timeoutError(after: timeout) }
+      let leased = try await waitForConnection(holder: holder, timeout: remaining)
+      guard leased.connection.checkIdleConnection() else {
+        await release(leased, reusable: false)
+        continue
+      }
+      if let initialize = options.initialize {
+        do {
+          try await initialize(leased.connection)
+        } catch {
+          await release(leased, reusable: false)
+          throw error
+        }
+      }
+      return leased
     }
+  }
+
+  /// Fails at once when this task already holds one of the pool's connections (by
+  /// `withConnection`, or an atomic block's) and none is to spare: it would wait for itself.
+  private func checkSelfDeadlock() throws {
+    let site = PoolHolding.held.site(for: self) ?? (isInTransaction ? "an atomic block on this pool" : nil)
+    guard let site, !state.withLock({ $0.machine.hasSpare }) else { return }
+    throw PoolError(reason: .selfDeadlock, message: """
+      this task already holds a connection of the pool (acquired at \(site)) and asks for another \
+      while all \(options.maxSize) are in use: it would wait for itself. Use the connection it holds, \
+      or run the work in an atomic block, where statements reuse the block's connection
+      """)
+  }
+
+  /// Waits in line for a connection.
+  private func waitForConnection(holder: String, timeout: Duration?) async throws -> Leased {
     let waiter = state.withLock { state in
       state.nextWaiterID += 1
       return state.nextWaiterID
     }
-    let leased: Leased = try await withTaskCancellationHandler {
+    return try await withTaskCancellationHandler {
       try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<Leased, any Error>) in
         let actions = state.withLock { state in
           state.waiters[waiter] = continuation
@@ -150,15 +181,6 @@ public final class PostgresDatabase: Database, Sendable {
     } onCancel: {
       giveUp(waiter, with: CancellationError())
     }
-    if let initialize = options.initialize {
-      do {
-        try await initialize(leased.connection)
-      } catch {
-        await release(leased, reusable: false)
-        throw error
-      }
-    }
-    return leased
   }
 
   /// Gives a connection back, reset first; never interrupted by the caller's cancellation.

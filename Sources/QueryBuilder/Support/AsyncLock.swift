@@ -70,6 +70,16 @@ public final class AsyncLock: Sendable {
     }
   }
 
+  /// Takes the lock if it is free right now, without waiting.
+  /// - Returns: whether the caller now holds it.
+  public func tryLock() -> Bool {
+    state.withLock { state in
+      if state.isLocked { return false }
+      state.isLocked = true
+      return true
+    }
+  }
+
   /// Takes the lock without observing cancellation: for cleanup paths that must run.
   /// Waits in line like ``lock()`` but never throws, even in a cancelled task.
   public func lockIgnoringCancellation() async {

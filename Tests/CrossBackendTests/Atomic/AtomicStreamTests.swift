@@ -14,7 +14,7 @@ struct AtomicStreamTests {
 
   @Test(arguments: Backend.allCases)
   func aStreamInABlockSeesItsRowsAndLaterStatementsRunAfterIt(_ backend: Backend) async throws {
-    try await withItems(backend, "stream", limit: .seconds(5)) { db in
+    try await withItems(backend, "stream", limit: .seconds(20)) { db in
       try await db.atomic {
         for n in 1...3 { try await Items.insert(n, into: db) }
         var seen: [Int] = []
@@ -31,7 +31,7 @@ struct AtomicStreamTests {
 
   @Test(arguments: Backend.allCases)
   func aStreamThroughTheHandleReadsInTheBlock(_ backend: Backend) async throws {
-    try await withItems(backend, "stream_handle", limit: .seconds(5)) { db in
+    try await withItems(backend, "stream_handle", limit: .seconds(20)) { db in
       await #expect(throws: Boom()) {
         try await db.atomic { tx in
           try await Items.insert(1, into: tx)
@@ -51,7 +51,7 @@ struct AtomicStreamTests {
   /// with the connection clean: the next statement in the block runs normally.
   @Test(arguments: Backend.allCases)
   func breakingOutOfAStreamEarlyLetsTheBlockGoOn(_ backend: Backend) async throws {
-    try await withItems(backend, "stream_break", limit: .seconds(5)) { db in
+    try await withItems(backend, "stream_break", limit: .seconds(20)) { db in
       let long: SQL = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 50000) SELECT x FROM c"
       let outcome: Result<[Int], any Error> = await {
         do {
@@ -79,7 +79,7 @@ struct AtomicStreamTests {
   /// statement.
   @Test(arguments: Backend.allCases)
   func aStreamReadToItsEndLeavesTheBlockUsable(_ backend: Backend) async throws {
-    try await withItems(backend, "stream_full", limit: .seconds(5)) { db in
+    try await withItems(backend, "stream_full", limit: .seconds(20)) { db in
       let long: SQL = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 5000) SELECT x FROM c"
       try await db.atomic {
         var total = 0
@@ -95,7 +95,7 @@ struct AtomicStreamTests {
   /// the block's, and the database is usable afterwards.
   @Test(arguments: Backend.allCases)
   func anErrorWhileStreamingRollsTheBlockBack(_ backend: Backend) async throws {
-    try await withItems(backend, "stream_throw", limit: .seconds(5)) { db in
+    try await withItems(backend, "stream_throw", limit: .seconds(20)) { db in
       await #expect(throws: Boom(tag: 2)) {
         try await db.atomic {
           for n in 1...3 { try await Items.insert(n, into: db) }
@@ -113,7 +113,7 @@ struct AtomicStreamTests {
   /// The same with many rows still to come when the block throws out of the loop.
   @Test(arguments: Backend.allCases)
   func anErrorWhileStreamingALongResultRollsTheBlockBack(_ backend: Backend) async throws {
-    try await withItems(backend, "stream_throw_long", limit: .seconds(5)) { db in
+    try await withItems(backend, "stream_throw_long", limit: .seconds(20)) { db in
       let long: SQL = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 50000) SELECT x FROM c"
       let outcome: Result<Void, any Error> = await {
         do {
@@ -138,7 +138,7 @@ struct AtomicStreamTests {
   /// fails instead of running elsewhere.
   @Test(arguments: Backend.allCases)
   func aStreamReadAfterItsBlockEndedThrowsMisuseError(_ backend: Backend) async throws {
-    try await withItems(backend, "stream_stale", limit: .seconds(5)) { db in
+    try await withItems(backend, "stream_stale", limit: .seconds(20)) { db in
       let stale = try await db.atomic { db.stream("SELECT n FROM items") }
       await #expect(throws: MisuseError.self) { _ = try await Self.streamed(stale) }
       // The database itself is fine.

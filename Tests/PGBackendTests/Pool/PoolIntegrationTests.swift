@@ -8,33 +8,13 @@ import Testing
 /// `PostgresDatabase` against the real server.
 @Suite(.enabled(if: PostgresTestServer.isEnabled, PostgresTestServer.skipReason))
 struct PoolIntegrationTests {
-  /// A pool on a fresh schema of its own, closed (and the schema dropped) afterwards.
   private func withPool(_ schema: String, _ options: PoolOptions,
                         _ body: @escaping @Sendable (PostgresDatabase) async throws -> Void) async throws {
-    try await PostgresTestServer.admin {
-      try await $0.execute("DROP SCHEMA IF EXISTS \(identifier: schema) CASCADE; CREATE SCHEMA \(identifier: schema)")
-    }
-    var options = options
-    options.connection.serverSettings["search_path"] = SQLDialect.postgres.quoteIdentifier(schema)
-    options.connection.applicationName = schema
-    options.connection.connectTimeout = .seconds(60)
-    let pool = try await PostgresDatabase(url: try PostgresTestServer.requireURL(), pool: options)
-    do {
-      try await withTimeout(.seconds(30)) { try await body(pool) }
-      pool.terminate()
-    } catch {
-      pool.terminate()
-      try? await PostgresTestServer.dropSchema(schema)
-      throw error
-    }
-    try await PostgresTestServer.dropSchema(schema)
+    try await PoolTest.withPool(schema, options, body)
   }
 
-  /// Server connections the pool opened (by application name).
   private func serverConnections(_ name: String) async throws -> Int {
-    try await PostgresTestServer.admin {
-      try await $0.fetchValue("SELECT count(*) FROM pg_stat_activity WHERE application_name = \(name)", as: Int.self) ?? -1
-    }
+    try await PoolTest.serverConnections(name)
   }
 
   @Test func statementsAndModelsRunOnThePoolAndTheMinimumIsOpen() async throws {
@@ -47,32 +27,6 @@ struct PoolIntegrationTests {
       for try await row in pool.stream("SELECT note FROM t ORDER BY id") { notes.append(try row.decode(String.self, at: 0)) }
       #expect(notes == ["a", "b"])
       #expect(pool.minSize == 2 && pool.maxSize == 4 && !pool.isClosing)
-    }
-  }
-
-  @Test func manyTasksNeverUseMoreThanMaxSizeServerConnections() async throws {
-    try await withPool("pool_many", PoolOptions(minSize: 1, maxSize: 5)) { pool in
-      try await pool.execute("CREATE TABLE t (id int8 PRIMARY KEY)")
-      let peak = Box(0)
-      try await withThrowingTaskGroup(of: Void.self) { group in
-        for i in 0..<300 {
-          group.addTask {
-            if i % 3 == 0 {
-              try await pool.atomic {
-                try await pool.execute("INSERT INTO t VALUES (\(Int64(i)))")
-                _ = try await pool.fetchValue("SELECT count(*) FROM t", as: Int.self)
-              }
-            } else {
-              _ = try await pool.fetchValue("SELECT pg_sleep(0.001)::text", as: String.self)
-            }
-            peak.value.withLock { $0 = max($0, pool.size) }
-          }
-        }
-        try await group.waitForAll()
-      }
-      #expect(peak.value.withLock { $0 } <= 5)
-      #expect(try await serverConnections("pool_many") <= 5)
-      #expect(try await pool.fetchValue("SELECT count(*) FROM t", as: Int.self) == 100)
     }
   }
 
@@ -138,7 +92,7 @@ struct PoolIntegrationTests {
 
   @Test func closeWaitsForLeasedConnectionsAndThenRefusesAcquires() async throws {
     try await withPool("pool_close", PoolOptions(minSize: 1, maxSize: 2)) { pool in
-      let released = Box(false)
+      let released = SharedBox(false)
       let holder = Task.detached {
         try await pool.withConnection { _ in
           try await Task.sleep(for: .milliseconds(300))
@@ -180,12 +134,6 @@ struct PoolIntegrationTests {
     }
     #expect(error?.code == .invalidCatalogName)
   }
-}
-
-/// A value shared by the tasks of a test.
-private final class Box<T: Sendable>: Sendable {
-  let value: Mutex<T>
-  init(_ value: T) { self.value = Mutex(value) }
 }
 
 /// Hooks, replacement rules and the reset-skipping of plain statements.
@@ -258,6 +206,82 @@ struct PoolLifecycleTests {
                        "BEGIN", "DECLARE c CURSOR WITH HOLD FOR SELECT 1", "CREATE TEMP TABLE t (x int)",
                        "SELECT 1; SET x = 1", "PREPARE p AS SELECT 1"] {
       #expect(PostgresDatabase.mayLeaveSessionState(risky), "\(risky)")
+    }
+  }
+}
+
+/// Refusals, self-deadlock inside atomic blocks, terminate and connection options.
+@Suite(.enabled(if: PostgresTestServer.isEnabled, PostgresTestServer.skipReason))
+struct PoolRefusalTests {
+  @Test func aRoleOverItsConnectionLimitIsATypedTooManyConnectionsError() async throws {
+    try await PostgresTestServer.admin {
+      try await $0.execute("""
+        DO $$ BEGIN
+          IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'wren_pool_limited') THEN
+            CREATE ROLE wren_pool_limited LOGIN CONNECTION LIMIT 1;
+          END IF;
+        END $$
+        """)
+    }
+    let url = try PostgresTestServer.url(user: "wren_pool_limited")
+    let pool = try await PostgresDatabase(url: url, pool: PoolOptions(minSize: 1, maxSize: 1))
+    defer { pool.terminate() }
+    let error = await #expect(throws: DatabaseError.self) {
+      _ = try await PostgresDatabase(url: url, pool: PoolOptions(minSize: 1, maxSize: 2))
+    }
+    #expect(error?.code == .tooManyConnections, "\(String(describing: error))")
+  }
+
+  @Test func anUnknownRoleIsATypedAuthorizationError() async throws {
+    let url = try PostgresTestServer.url(user: "wren_no_such_role")
+    let error = await #expect(throws: DatabaseError.self) {
+      _ = try await PostgresDatabase(url: url, pool: PoolOptions(minSize: 0, maxSize: 2))
+    }
+    #expect(error?.code == .invalidAuthorization, "\(String(describing: error))")
+  }
+
+  @Test func askingForAConnectionInsideAnAtomicBlockOnAnExhaustedPoolFailsAtOnce() async throws {
+    try await PoolTest.withPool("pool_block_deadlock", PoolOptions(minSize: 1, maxSize: 1)) { pool in
+      try await pool.atomic { () async throws in
+        let error = await #expect(throws: PoolError.self) { try await pool.withConnection { _ in } }
+        #expect(error?.reason == .selfDeadlock)
+        #expect(error?.message.contains("atomic block") == true)
+        // The block's own statements still run on its connection.
+        #expect(try await pool.fetchValue("SELECT 1", as: Int.self) == 1)
+      }
+    }
+  }
+
+  @Test func terminateClosesLeasedConnectionsUnderTheirHolders() async throws {
+    try await PoolTest.withPool("pool_terminate", PoolOptions(minSize: 1, maxSize: 2)) { pool in
+      let holding = SharedBox(false)
+      let holder = Task.detached {
+        try await pool.withConnection { conn in
+          holding.update { $0 = true }
+          try await Task.sleep(for: .milliseconds(300))
+          _ = try await conn.fetchAll("SELECT 1")
+        }
+      }
+      try await waitUntil("held") { holding.current }
+      pool.terminate()
+      let error = await #expect(throws: DatabaseError.self) { try await holder.value }
+      #expect(error?.code == .connectionFailure)
+      #expect(pool.isClosing)
+      try await waitUntil("server side closed") { try await PoolTest.serverConnections("pool_terminate") == 0 }
+      let refused = await #expect(throws: PoolError.self) { try await pool.execute("SELECT 1") }
+      #expect(refused?.reason == .closed)
+    }
+  }
+
+  @Test func setConnectOptionsAppliesToConnectionsOpenedAfterwards() async throws {
+    try await PoolTest.withPool("pool_connect_options", PoolOptions(minSize: 1, maxSize: 1)) { (pool) async throws in
+      #expect(try await pool.fetchValue("SHOW application_name", as: String.self) == "pool_connect_options")
+      var changed = pool.options.connection
+      changed.applicationName = "pool_connect_options_2"
+      pool.setConnectOptions(changed)
+      #expect(try await pool.fetchValue("SHOW application_name", as: String.self) == "pool_connect_options")
+      pool.expireConnections()
+      #expect(try await pool.fetchValue("SHOW application_name", as: String.self) == "pool_connect_options_2")
     }
   }
 }

@@ -8,7 +8,7 @@ import Testing
 /// the stranded tasks are leaked, which is acceptable for a failing test.
 func runBounded(
   on executor: (any TaskExecutor)? = nil,
-  within timeout: Duration = .seconds(10),
+  within timeout: Duration = .seconds(30),
   sourceLocation: SourceLocation = #_sourceLocation,
   _ body: @escaping @Sendable () async throws -> Void
 ) async throws {
