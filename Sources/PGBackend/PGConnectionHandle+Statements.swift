@@ -22,24 +22,31 @@ extension PGConnectionHandle {
   /// `timeout` (the server cancels it), always leaving the connection idle or broken.
   /// - Throws: ``DatabaseError``, ``MisuseError`` or `CancellationError`.
   func run(_ sql: RenderedSQL, mode: ResultMode, timeout: Duration?) async throws -> PGStatementOutcome {
+    try await cancellable(timeout: timeout) { clock in try await runWithRetry(sql, mode: mode, clock: &clock) }
+  }
+
+  /// Runs `body`, the exchange of one statement or batch: the task's cancellation
+  /// and `timeout` cancel it on the server, and a cancel that lands reads as
+  /// `CancellationError` or as the timeout's `.queryCanceled`.
+  func cancellable<T>(timeout: Duration?, _ body: (inout StatementClock) async throws -> T) async throws -> T {
     if Task.isCancelled { throw CancellationError() }
     canceller.begin()
     var clock = StatementClock(timeout: timeout)
-    let result: Result<PGStatementOutcome, any Error>
+    let result: Result<T, any Error>
     do {
-      let outcome = try await withTaskCancellationHandler {
+      let value = try await withTaskCancellationHandler {
         if Task.isCancelled { canceller.cancel(.taskCancelled) }
-        return try await BusyPoll.inFlight { try await runWithRetry(sql, mode: mode, clock: &clock) }
+        return try await BusyPoll.inFlight { try await body(&clock) }
       } onCancel: {
         canceller.cancel(.taskCancelled)
       }
-      result = .success(outcome)
+      result = .success(value)
     } catch {
       result = .failure(error)
     }
     let reason = await canceller.end()
     switch result {
-    case .success(let outcome): return outcome
+    case .success(let value): return value
     case .failure(let error as DatabaseError) where error.code == .queryCanceled:
       switch reason {
       case .taskCancelled?: throw CancellationError()

@@ -139,6 +139,42 @@ public final class PostgresConnection: Database, Sendable {
     return try await perform(sql, mode: .rows, timeout: timeout).rows.first
   }
 
+  /// Runs `sql` (`$1` … `$n` placeholders) once per row in one pipeline: one round
+  /// trip for the batch, which runs as one transaction (or inside the open one), so a
+  /// failing row leaves nothing behind.
+  ///
+  /// ```swift
+  /// try await conn.executeMany("INSERT INTO t (a, b) VALUES ($1, $2)", [[1, "x"], [2, "y"]])
+  /// ```
+  /// - Throws: ``MisuseError`` before anything is sent for a row of the wrong size;
+  ///   the failing row's ``DatabaseError`` with `batchRow` set.
+  @discardableResult
+  public func executeMany(_ sql: SQL, _ rows: [[SQLValue]]) async throws -> Int {
+    let batch = try BatchStatement(sql)
+    try batch.check(rows)
+    if let route = TransactionRoute.current(for: self) {
+      return try await route.executeMany(batch, rows, timeout: options.commandTimeout)
+    }
+    return try await withHandle { handle in try await runBatch(batch, rows, on: handle, timeout: options.commandTimeout) }
+  }
+
+  /// Runs a batch on `handle` (held by the caller), logging it when logging is on.
+  func runBatch(_ batch: BatchStatement, _ rows: [[SQLValue]], on handle: PGConnectionHandle,
+                timeout: Duration?) async throws -> Int {
+    let logging = options.logging
+    let started = logging.isEnabled ? ContinuousClock.now : nil
+    let logged = RenderedSQL(text: batch.postgresText + " -- executeMany, \(rows.count) rows", binds: [])
+    statements.add(1, ordering: .relaxed)
+    do {
+      let changed = try await handle.runBatch(batch, rows, timeout: timeout)
+      if let started { logging.logStatement(logged, duration: .now - started, rows: changed) }
+      return changed
+    } catch {
+      if let started { logging.logStatement(logged, duration: .now - started, rows: nil, error: error) }
+      throw error
+    }
+  }
+
   /// The statement's rows, read lazily in single-row mode while the connection is
   /// held; stopping early cancels the rest and leaves the connection usable.
   public func stream(_ sql: SQL) -> RowSequence {

@@ -68,6 +68,18 @@ final class PostgresSession: DatabaseSession {
     connection.releaseHandle(handle)
   }
 
+  /// The batch in one pipeline, inside the transaction: a failing row aborts it.
+  func executeMany(_ batch: BatchStatement, _ rows: [[SQLValue]], timeout: Duration?) async throws -> Int {
+    do {
+      let changed = try await connection.runBatch(batch, rows, on: handle, timeout: timeout)
+      connection.afterStatement(handle)
+      return changed
+    } catch {
+      connection.afterStatement(handle)
+      throw handle.isBroken ? connection.lostError(from: error) : error
+    }
+  }
+
   private func run(_ sql: SQL, mode: PGConnectionHandle.ResultMode, timeout: Duration?) async throws -> PGStatementOutcome {
     let rendered = sql.render(.postgres)
     try rendered.validate(for: .postgres)

@@ -31,6 +31,16 @@ public protocol Database: Sendable {
   /// iteration starts, and stopping early leaves the connection clean.
   func stream(_ sql: SQL) -> RowSequence
 
+  /// Runs one statement, written with `$1` … `$n` placeholders, once per row of
+  /// values, as one atomic batch: if any row fails, none of them stays. Returns the
+  /// rows changed in all. PostgreSQL sends the whole batch in one pipeline; the
+  /// default runs the rows one by one in an atomic block.
+  /// - Throws: ``MisuseError`` before anything runs for a row with the wrong number
+  ///   of values or interpolated values in `sql`; the failing row's
+  ///   ``DatabaseError`` with ``DatabaseError/batchRow`` set.
+  @discardableResult
+  func executeMany(_ sql: SQL, _ rows: [[SQLValue]]) async throws -> Int
+
   /// Takes one connection for a transaction, held until the session is released
   /// (the atomic-block machinery's primitive; apps use `atomic` or `begin`).
   /// - Throws: ``DatabaseError`` when no connection can be had; `CancellationError`.
@@ -43,6 +53,34 @@ public protocol Database: Sendable {
 }
 
 extension Database {
+  /// Runs `sql` once per row, one statement after another in an atomic block (a
+  /// savepoint inside another block), so that a failing row leaves nothing behind.
+  @discardableResult
+  public func executeMany(_ sql: SQL, _ rows: [[SQLValue]]) async throws -> Int {
+    let batch = try BatchStatement(sql)
+    try batch.check(rows)
+    guard !rows.isEmpty else { return 0 }
+    return try await atomic {
+      var changed = 0
+      for (index, row) in rows.enumerated() {
+        do {
+          changed += try await execute(batch.sql(binding: row))
+        } catch var error as DatabaseError {
+          error.batchRow = index
+          throw error
+        }
+      }
+      return changed
+    }
+  }
+
+  /// ``executeMany(_:_:)-(_,[[SQLValue]])`` with rows of Swift values:
+  /// `try await db.executeMany("INSERT INTO t (a, b) VALUES ($1, $2)", [[1, "x"], [2, "y"]])`.
+  @discardableResult
+  public func executeMany(_ sql: SQL, _ rows: [[any SQLValueConvertible]]) async throws -> Int {
+    try await executeMany(sql, rows.map { $0.map(\.sqlValue) })
+  }
+
   /// The first column of the first row as `T`, or nil when there is no row or the
   /// value is NULL.
   ///

@@ -43,6 +43,8 @@ public struct DatabaseError: Error, Sendable, CustomStringConvertible, CustomDeb
   /// The model's properties behind the violated constraint (`["email"]`), worked out
   /// from the constraint, table and column names and the model's schema.
   public var modelFields: [String] = []
+  /// The row (from 0) of an `executeMany` batch that failed; nil for other statements.
+  public var batchRow: Int?
 
   /// Makes an error; backends call this after mapping their native codes.
   public init(code: Code, sqlState: String? = nil, message: String, detail: String? = nil,
@@ -87,6 +89,7 @@ public struct DatabaseError: Error, Sendable, CustomStringConvertible, CustomDeb
     if let sqlState { text += " (\(sqlState))" }
     if let modelName { text += " on \(modelName)" + (modelFields.isEmpty ? "" : "." + modelFields.joined(separator: "+")) }
     text += ": " + message
+    if let batchRow { text += " (row \(batchRow) of the batch)" }
     if let detail { text += "\n  detail: " + detail }
     if let hint { text += "\n  hint: " + hint }
     if let sql {

@@ -34,6 +34,19 @@ extension PostgresDatabase {
     return try await withStatementConnection(sql, "fetchOne") { try await $0.fetchOne(sql) }
   }
 
+  /// Runs `sql` (`$1` … `$n` placeholders) once per row in one pipeline on a
+  /// connection taken for it (inside an atomic block: on the block's connection).
+  /// - Throws: as ``PostgresConnection/executeMany(_:_:)``, and ``PoolError``.
+  @discardableResult
+  public func executeMany(_ sql: SQL, _ rows: [[SQLValue]]) async throws -> Int {
+    let batch = try BatchStatement(sql)
+    try batch.check(rows)
+    if let route = TransactionRoute.current(for: self) {
+      return try await route.executeMany(batch, rows, timeout: options.connection.commandTimeout)
+    }
+    return try await withStatementConnection(sql, "executeMany") { try await $0.executeMany(sql, rows) }
+  }
+
   /// A query's rows, read lazily on a connection held from the first row to the end
   /// of the iteration.
   public func stream(_ sql: SQL) -> RowSequence {

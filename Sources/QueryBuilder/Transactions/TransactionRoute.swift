@@ -37,6 +37,11 @@ public struct TransactionRoute: Sendable {
     try await context.run { try await $0.fetchOne(sql, timeout: Self.earlier(timeout, $1)) }
   }
 
+  /// Runs `batch` once per row (already checked) in the block; returns the rows changed.
+  public func executeMany(_ batch: BatchStatement, _ rows: [[SQLValue]], timeout: Duration? = nil) async throws -> Int {
+    try await context.run { try await $0.executeMany(batch, rows, timeout: Self.earlier(timeout, $1)) }
+  }
+
   /// The shorter of two optional limits.
   static func earlier(_ a: Duration?, _ b: Duration?) -> Duration? {
     switch (a, b) {

@@ -34,6 +34,7 @@ final class CuttingProxy: Sendable {
     var trigger: Trigger?
     var cuts = 0
     var stopped = false
+    var latency: Duration = .zero
   }
 
   /// The port the proxy listens on (127.0.0.1).
@@ -67,6 +68,12 @@ final class CuttingProxy: Sendable {
   /// Cuts the next connection on which the server sends `trigger`'s message (once).
   func arm(_ trigger: Trigger) {
     state.withLock { $0.trigger = trigger }
+  }
+
+  /// Holds every chunk the client sends for `latency` before passing it on, like a
+  /// distant server: each round trip then costs at least that much.
+  func setLatency(_ latency: Duration) {
+    state.withLock { $0.latency = latency }
   }
 
   /// How many connections were cut.
@@ -130,7 +137,10 @@ final class CuttingProxy: Sendable {
       guard poll(&fds, 2, 50) > 0 else { continue }
       if fds[0].revents != 0 {
         let count = recv(client, &buffer, buffer.count, 0)
-        guard count > 0, Self.sendAll(upstream, buffer[0..<count]) else { return }
+        guard count > 0 else { return }
+        let latency = state.withLock { $0.latency }
+        if latency > .zero { usleep(UInt32(latency / .microseconds(1))) }
+        guard Self.sendAll(upstream, buffer[0..<count]) else { return }
       }
       if fds[1].revents != 0 {
         let count = recv(upstream, &buffer, buffer.count, 0)
