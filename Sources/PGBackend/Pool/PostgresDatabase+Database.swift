@@ -89,51 +89,70 @@ extension PostgresDatabase {
   /// session are let through without a reset.
   static func mayLeaveSessionState(_ sql: SQL) -> Bool {
     // Only the SQL text written by the programmer or the builder can change the
-    // session; binds and quoted identifiers cannot. Scanned as ASCII bytes, without
-    // rendering or allocating: this runs for every pool-level statement.
+    // session; binds and quoted identifiers cannot. Scanned as bytes in place,
+    // case-insensitively, without copying: this runs for every pool-level statement.
     var sawKeyword = false
     for segment in sql.segments {
-      let text: String
+      var text: String
       switch segment {
       case .text(let t): text = t
       case .dialectText(let postgres, _): text = postgres
       case .bind, .identifier, .column, .table: continue
       }
-      var bytes = Array(text.utf8)
-      for index in bytes.indices where bytes[index] >= UInt8(ascii: "A") && bytes[index] <= UInt8(ascii: "Z") {
-        bytes[index] |= 0x20
-      }
-      if !sawKeyword {
-        guard let keyword = firstWord(bytes) else { continue }
-        sawKeyword = true
-        guard plainKeywords.contains(where: { $0.elementsEqual(keyword) }) else { return true }
-        if keyword.elementsEqual("select".utf8) || keyword.elementsEqual("with".utf8), contains(bytes, intoNeedle) {
-          return true  // SELECT ... INTO creates a table (a temporary one, perhaps)
+      let risky = text.withUTF8 { bytes -> Bool in
+        if !sawKeyword {
+          guard let keyword = firstWord(bytes) else { return false }
+          sawKeyword = true
+          guard plainKeywords.contains(where: { equalsLowercased(keyword, $0) }) else { return true }
+          if equalsLowercased(keyword, selectKeyword) || equalsLowercased(keyword, withKeyword),
+             containsLowercased(bytes, intoNeedle) {
+            return true  // SELECT ... INTO creates a table (a temporary one, perhaps)
+          }
         }
+        return sessionNeedles.contains { containsLowercased(bytes, $0) }
       }
-      if sessionNeedles.contains(where: { contains(bytes, $0) }) { return true }
+      if risky { return true }
     }
     return !sawKeyword
   }
 
   private static let plainKeywords = ["select", "insert", "update", "delete", "with", "values", "table"].map { Array($0.utf8) }
+  private static let selectKeyword = Array("select".utf8)
+  private static let withKeyword = Array("with".utf8)
   private static let intoNeedle = Array(" into ".utf8)
   private static let sessionNeedles = ["pg_advisory", "set_config", "temp", "dblink", "lo_open", "pg_notify", ";"]
     .map { Array($0.utf8) }
 
+  @inline(__always)
+  private static func lowercased(_ byte: UInt8) -> UInt8 {
+    byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte
+  }
+
   /// The first word of `bytes` (letters only), skipping blanks and parentheses.
-  private static func firstWord(_ bytes: [UInt8]) -> ArraySlice<UInt8>? {
+  private static func firstWord(_ bytes: UnsafeBufferPointer<UInt8>) -> Slice<UnsafeBufferPointer<UInt8>>? {
     guard let start = bytes.firstIndex(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x09 && $0 != 0x0D && $0 != UInt8(ascii: "(") }) else {
       return nil
     }
-    let end = bytes[start...].firstIndex { !($0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z")) } ?? bytes.endIndex
+    let end = bytes[start...].firstIndex { lowercased($0) < UInt8(ascii: "a") || lowercased($0) > UInt8(ascii: "z") } ?? bytes.endIndex
     return bytes[start..<end]
   }
 
-  private static func contains(_ bytes: [UInt8], _ needle: [UInt8]) -> Bool {
-    guard !needle.isEmpty, bytes.count >= needle.count else { return false }
-    for start in 0...(bytes.count - needle.count) where bytes[start] == needle[0] {
-      if bytes[start..<(start + needle.count)].elementsEqual(needle) { return true }
+  /// Whether `word` is `lowercaseWord`, ignoring ASCII case.
+  private static func equalsLowercased(_ word: Slice<UnsafeBufferPointer<UInt8>>, _ lowercaseWord: [UInt8]) -> Bool {
+    word.count == lowercaseWord.count && zip(word, lowercaseWord).allSatisfy { lowercased($0) == $1 }
+  }
+
+  /// Whether `bytes` contain `needle` (lowercase), ignoring ASCII case.
+  private static func containsLowercased(_ bytes: UnsafeBufferPointer<UInt8>, _ needle: [UInt8]) -> Bool {
+    guard let first = needle.first, bytes.count >= needle.count else { return false }
+    var start = 0
+    while start <= bytes.count - needle.count {
+      if lowercased(bytes[start]) == first {
+        var offset = 1
+        while offset < needle.count, lowercased(bytes[start + offset]) == needle[offset] { offset += 1 }
+        if offset == needle.count { return true }
+      }
+      start += 1
     }
     return false
   }

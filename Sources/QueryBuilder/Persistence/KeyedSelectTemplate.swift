@@ -18,10 +18,10 @@ struct KeyedSelectTemplate: Sendable {
   /// - Throws: ``PersistenceError`` `.missingPrimaryKey` when `M` has no single key.
   @usableFromInline
   static func template<M: Model>(for model: M.Type, _ dialect: SQLDialect) throws -> KeyedSelectTemplate {
-    guard let primaryKey = M.schema.primaryKey else {
-      throw PersistenceError(.missingPrimaryKey, model: M.self, table: M.tableName)
-    }
     let template = try ModelStatementTemplates.template(.keyedSelect, of: M.self, dialect) {
+      guard let primaryKey = M.schema.primaryKey else {
+        throw PersistenceError(.missingPrimaryKey, model: M.self, table: M.tableName)
+      }
       var query = Query<M>()
       var condition = SQL()
       condition.append(column: primaryKey.name, table: M.tableName)
