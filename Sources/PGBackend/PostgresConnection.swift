@@ -175,6 +175,26 @@ public final class PostgresConnection: Database, Sendable {
     }
   }
 
+  /// Listens on `channel` (`LISTEN`): the connection is given over to the listener
+  /// (other statements on it wait) until the iteration ends, which sends `UNLISTEN`.
+  ///
+  /// ```swift
+  /// for try await note in try await conn.listen("jobs") { handle(note.payload) }
+  /// ```
+  /// - Throws: ``MisuseError`` for an empty channel name; ``DatabaseError``.
+  public func listen(_ channel: String) async throws -> PostgresNotifications {
+    if TransactionRoute.current(for: self) != nil {
+      throw MisuseError("listen inside an atomic block: notifications are only delivered outside transactions")
+    }
+    return PostgresNotifications(listener: try await NotificationListener.start(on: self, channel: channel, ownsConnection: false))
+  }
+
+  /// Sends `payload` to the listeners of `channel` (`pg_notify`); inside a
+  /// transaction it is delivered when the transaction commits.
+  public func notify(_ channel: String, payload: String = "") async throws {
+    try await execute("SELECT pg_notify(\(channel), \(payload))")
+  }
+
   /// The statement's rows, read lazily in single-row mode while the connection is
   /// held; stopping early cancels the rest and leaves the connection usable.
   public func stream(_ sql: SQL) -> RowSequence {

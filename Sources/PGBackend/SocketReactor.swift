@@ -50,8 +50,20 @@ final class SocketReactor: Sendable {
     BackgroundThread.start { [unowned self] in self.runLoop(poller) }
   }
 
+  /// Suspends until `fd` is ready for `interest` or the task is cancelled (then it
+  /// returns `.ready` at once, like a spurious wake-up: the caller checks for
+  /// cancellation). For waits of unbounded length, such as a listener's.
+  func waitUnlessCancelled(fd: Int32, for interest: Interest) async -> Outcome {
+    await withTaskCancellationHandler {
+      await wait(fd: fd, for: interest, deadline: nil, endsOnCancellation: true)
+    } onCancel: {
+      resume(fd: fd, outcome: .ready)
+    }
+  }
+
   /// Suspends until `fd` is ready for `interest` or `deadline` passes.
-  func wait(fd: Int32, for interest: Interest, deadline: ContinuousClock.Instant? = nil) async -> Outcome {
+  func wait(fd: Int32, for interest: Interest, deadline: ContinuousClock.Instant? = nil,
+            endsOnCancellation: Bool = false) async -> Outcome {
     await withUnsafeContinuation { (continuation: UnsafeContinuation<Outcome, Never>) in
       let wakeLoop: Bool = state.withLock { state in
         state.nextToken &+= 1
@@ -74,6 +86,8 @@ final class SocketReactor: Sendable {
         return
       }
       if wakeLoop { poller.wake() }
+      // A cancellation that came before the waiter was registered found nothing to end.
+      if endsOnCancellation && Task.isCancelled { resume(fd: fd, outcome: .ready) }
     }
   }
 

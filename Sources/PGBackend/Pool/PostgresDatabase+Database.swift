@@ -47,6 +47,29 @@ extension PostgresDatabase {
     return try await withStatementConnection(sql, "executeMany") { try await $0.executeMany(sql, rows) }
   }
 
+  /// Listens on `channel` on a connection of its own, opened with the pool's
+  /// connection options outside the pool's count and closed when the iteration ends.
+  ///
+  /// ```swift
+  /// for try await note in try await db.listen("orders") { print(note.payload) }
+  /// ```
+  /// - Throws: the connect error; ``MisuseError`` for an empty channel name.
+  public func listen(_ channel: String) async throws -> PostgresNotifications {
+    let connection = try await PostgresConnection.connect(url, options: connectOptions)
+    do {
+      return PostgresNotifications(listener: try await NotificationListener.start(on: connection, channel: channel, ownsConnection: true))
+    } catch {
+      await connection.close()
+      throw error
+    }
+  }
+
+  /// Sends `payload` to the listeners of `channel` (`pg_notify`); inside an atomic
+  /// block it is delivered when the block's transaction commits.
+  public func notify(_ channel: String, payload: String = "") async throws {
+    try await execute("SELECT pg_notify(\(channel), \(payload))")
+  }
+
   /// A query's rows, read lazily on a connection held from the first row to the end
   /// of the iteration.
   public func stream(_ sql: SQL) -> RowSequence {

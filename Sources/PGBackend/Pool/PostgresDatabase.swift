@@ -48,7 +48,7 @@ public final class PostgresDatabase: Database, Sendable {
   public let dialect: SQLDialect = .postgres
   /// The pool's settings as given (connection options: see ``setConnectOptions(_:)``).
   public let options: PoolOptions
-  private let url: String
+  let url: String
   private let state: Mutex<State>
 
   /// Opens a pool on `url` (anything libpq accepts) and its `minSize` connections.
@@ -98,6 +98,9 @@ public final class PostgresDatabase: Database, Sendable {
   public func setConnectOptions(_ options: PostgresConnectionOptions) {
     state.withLock { $0.connectOptions = options }
   }
+
+  /// The options new connections are opened with.
+  var connectOptions: PostgresConnectionOptions { state.withLock { $0.connectOptions } }
 
   // MARK: Acquire and release
 

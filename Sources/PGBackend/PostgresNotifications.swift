@@ -1,0 +1,184 @@
+import CLibPQ
+import QueryBuilder
+import Synchronization
+
+/// One message sent with `NOTIFY channel, 'payload'` (or `pg_notify`).
+public struct PostgresNotification: Sendable, Hashable {
+  /// The channel it was sent on.
+  public let channel: String
+  /// The payload ("" when none was given).
+  public let payload: String
+  /// The server process of the session that sent it.
+  public let senderPID: Int32
+}
+
+/// The notifications of one channel, from `LISTEN` until the iteration ends: leaving
+/// the loop, an error, or cancelling the task (`CancellationError`) sends `UNLISTEN`
+/// and gives the connection back. One iteration per sequence: a second one ends at once.
+///
+/// ```swift
+/// for try await note in try await db.listen("orders") {
+///   print(note.channel, note.payload, note.senderPID)
+/// }
+/// ```
+public struct PostgresNotifications: AsyncSequence, Sendable {
+  /// Notifications.
+  public typealias Element = PostgresNotification
+  /// A lost connection's ``DatabaseError``, a ``MisuseError`` for a second
+  /// iteration, or `CancellationError`.
+  public typealias Failure = any Error
+
+  let listener: NotificationListener
+
+  /// Starts the iteration.
+  public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(iteration: Iteration(listener)) }
+
+  /// Waits for the next notification; not Sendable (one task iterates).
+  public struct AsyncIterator: AsyncIteratorProtocol {
+    let iteration: Iteration
+
+    /// The next notification, waiting for it as long as it takes.
+    public mutating func next() async throws -> PostgresNotification? {
+      guard iteration.isFirst else { return nil }
+      return try await iteration.listener.next()
+    }
+  }
+
+  /// Ends the listener when the iterator is dropped.
+  final class Iteration: Sendable {
+    let listener: NotificationListener
+    /// Only the sequence's first iteration reads; later ones end at once.
+    let isFirst: Bool
+    init(_ listener: NotificationListener) {
+      self.listener = listener
+      self.isFirst = listener.claimIteration()
+    }
+    deinit { if isFirst { listener.endSoon() } }
+  }
+}
+
+/// A connection given over to listening on one channel.
+///
+/// `@unchecked Sendable`: it holds the connection's lock from `LISTEN` to the end, so
+/// its libpq handle is used by nobody else, and the iteration that reads it runs in
+/// one task at a time.
+final class NotificationListener: @unchecked Sendable {
+  private let connection: PostgresConnection
+  private let handle: PGConnectionHandle
+  private let channel: String
+  /// Whether the connection was opened for this listener (closed at the end) or lent.
+  private let ownsConnection: Bool
+  private let ended = Mutex(false)
+  private let claimed = Mutex(false)
+
+  /// Takes `connection` (its lock) and sends `LISTEN`.
+  static func start(on connection: PostgresConnection, channel: String, ownsConnection: Bool) async throws -> NotificationListener {
+    guard !channel.isEmpty, !channel.utf8.contains(0) else {
+      throw MisuseError("a channel name must be non-empty and free of NUL bytes")
+    }
+    let handle = try await connection.acquireHandle()
+    let listener = NotificationListener(connection: connection, handle: handle, channel: channel, ownsConnection: ownsConnection)
+    do {
+      _ = try await connection.run(listenSQL("LISTEN", channel), on: handle, mode: .execute, timeout: connection.options.commandTimeout)
+      connection.afterStatement(handle)
+    } catch {
+      await listener.end(unlisten: false)
+      throw handle.isBroken ? connection.lostError(from: error) : error
+    }
+    return listener
+  }
+
+  private init(connection: PostgresConnection, handle: PGConnectionHandle, channel: String, ownsConnection: Bool) {
+    self.connection = connection
+    self.handle = handle
+    self.channel = channel
+    self.ownsConnection = ownsConnection
+  }
+
+  private static func listenSQL(_ command: String, _ channel: String) -> RenderedSQL {
+    RenderedSQL(text: command + " " + SQLDialect.postgres.quoteIdentifier(channel), binds: [])
+  }
+
+  /// True for the first caller only: the one iteration that may read.
+  func claimIteration() -> Bool {
+    claimed.withLock { claimed in
+      defer { claimed = true }
+      return !claimed
+    }
+  }
+
+  /// The next notification; nil once the listener has ended.
+  func next() async throws -> PostgresNotification? {
+    while !ended.withLock({ $0 }) {
+      if let notification = handle.nextNotification() { return notification }
+      if Task.isCancelled {
+        await end(unlisten: true)
+        throw CancellationError()
+      }
+      guard await handle.readWhenReadable() else {
+        let error = DatabaseError(code: .connectionFailure, message: "the listener's connection was lost: \(handle.errorMessage)",
+                                  isConnectionFatal: true)
+        await end(unlisten: false)
+        throw error
+      }
+    }
+    return nil
+  }
+
+  /// Ends the listener from a deinit: `UNLISTEN` and the hand-back run in a task.
+  func endSoon() {
+    guard !ended.withLock({ $0 }) else { return }
+    Task { await self.end(unlisten: true) }
+  }
+
+  /// `UNLISTEN` (when asked and the connection lives), then the connection goes back
+  /// to its other users, or is closed if it was opened for this listener. Once.
+  func end(unlisten: Bool) async {
+    guard ended.withLock({ ended in
+      defer { ended = true }
+      return !ended
+    }) else { return }
+    await Self.finish(connection, handle, channel, ownsConnection: ownsConnection, unlisten: unlisten)
+  }
+
+  /// A sequence dropped without being iterated still gives its connection back.
+  deinit {
+    guard !ended.withLock({ $0 }) else { return }
+    let (connection, handle, channel, owns) = (connection, handle, channel, ownsConnection)
+    Task { await Self.finish(connection, handle, channel, ownsConnection: owns, unlisten: true) }
+  }
+
+  private static func finish(_ connection: PostgresConnection, _ handle: PGConnectionHandle, _ channel: String,
+                             ownsConnection: Bool, unlisten: Bool) async {
+    if unlisten && !ownsConnection && !handle.isBroken {
+      // Not cut short by the caller's cancellation: the connection must come back clean.
+      await Task {
+        _ = try? await connection.run(listenSQL("UNLISTEN", channel), on: handle, mode: .execute, timeout: .seconds(5))
+      }.value
+    }
+    connection.releaseHandle(handle)
+    if ownsConnection { await connection.close() }
+  }
+}
+
+extension PGConnectionHandle {
+  /// A notification libpq has already read, if any.
+  func nextNotification() -> PostgresNotification? {
+    guard let notify = PQnotifies(conn) else { return nil }
+    defer { PQfreemem(notify) }
+    return PostgresNotification(
+      channel: notify.pointee.relname.map { String(cString: $0) } ?? "",
+      payload: notify.pointee.extra.map { String(cString: $0) } ?? "",
+      senderPID: notify.pointee.be_pid)
+  }
+
+  /// Waits until the server sends something (or the task is cancelled) and reads it.
+  /// - Returns: false when the connection is gone.
+  func readWhenReadable() async -> Bool {
+    let fd = PQsocket(conn)
+    guard fd >= 0, !isBroken else { return false }
+    _ = await SocketReactor.shared.waitUnlessCancelled(fd: fd, for: .read)
+    if Task.isCancelled { return true }
+    return PQconsumeInput(conn) == 1 && !isBroken
+  }
+}
