@@ -101,6 +101,12 @@ final class PGConnectionHandle: @unchecked Sendable {
     }
   }
 
+  /// Waits until the server has sent more, and reads it into libpq's buffer.
+  func readMore(_ clock: inout StatementClock, sql: RenderedSQL?) async throws {
+    try await wait(for: .read, clock: &clock, sql: sql)
+    if PQconsumeInput(conn) == 0 { throw connectionLost(sql) }
+  }
+
   /// The next complete result, or nil when the command's results are all read.
   func nextResult(_ clock: inout StatementClock, sql: RenderedSQL?) async throws -> PGResult? {
     while PQisBusy(conn) != 0 {
@@ -139,7 +145,7 @@ final class PGConnectionHandle: @unchecked Sendable {
     return results
   }
 
-  private func discardCopyOut(_ clock: inout StatementClock, sql: RenderedSQL?) async throws {
+  func discardCopyOut(_ clock: inout StatementClock, sql: RenderedSQL?) async throws {
     while true {
       var buffer: UnsafeMutablePointer<CChar>?
       let length = PQgetCopyData(conn, &buffer, 1)

@@ -126,7 +126,7 @@ enum PostgresBinaryEncoding {
   }
 
   @inline(__always)
-  private static func put<T: FixedWidthInteger>(_ value: T, _ buffer: inout [UInt8]) {
+  static func put<T: FixedWidthInteger>(_ value: T, _ buffer: inout [UInt8]) {
     withUnsafeBytes(of: value.bigEndian) { buffer.append(contentsOf: $0) }
   }
 }

@@ -80,6 +80,24 @@ final class PostgresSession: DatabaseSession {
     }
   }
 
+  /// Runs `body` on the session's libpq handle (for COPY), noting the transaction
+  /// state afterwards.
+  func withHandle<T>(_ body: (PGConnectionHandle) async throws -> T) async throws -> T {
+    do {
+      let value = try await body(handle)
+      connection.afterStatement(handle)
+      return value
+    } catch {
+      connection.afterStatement(handle)
+      throw handle.isBroken ? connection.lostError(from: error) : error
+    }
+  }
+
+  /// The PostgreSQL session behind `session` (a pool's session wraps one).
+  static func unwrap(_ session: any DatabaseSession) -> PostgresSession? {
+    (session as? PostgresSession) ?? ((session as? PooledSession)?.base as? PostgresSession)
+  }
+
   private func run(_ sql: SQL, mode: PGConnectionHandle.ResultMode, timeout: Duration?) async throws -> PGStatementOutcome {
     let rendered = sql.render(.postgres)
     try rendered.validate(for: .postgres)

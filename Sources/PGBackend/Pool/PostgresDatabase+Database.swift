@@ -195,8 +195,9 @@ extension PostgresDatabase {
 }
 
 /// A connection's session that gives the connection back to the pool when released.
-private final class PooledSession: DatabaseSession {
-  private let base: any DatabaseSession
+final class PooledSession: DatabaseSession {
+  /// The connection's own session.
+  let base: any DatabaseSession
   private let giveBack: @Sendable (Bool) async -> Void
 
   init(_ base: any DatabaseSession, release: @escaping @Sendable (Bool) async -> Void) {

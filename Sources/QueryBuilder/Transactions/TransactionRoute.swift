@@ -42,6 +42,13 @@ public struct TransactionRoute: Sendable {
     try await context.run { try await $0.executeMany(batch, rows, timeout: Self.earlier(timeout, $1)) }
   }
 
+  /// Runs `body` with the block's session in the block's turn, for a backend's own
+  /// operations that the session protocol does not cover (PostgreSQL's COPY, say).
+  /// `body` gets the session and the block's remaining budget.
+  public func withSession<T>(_ body: (any DatabaseSession, Duration?) async throws -> T) async throws -> T {
+    try await context.run(body)
+  }
+
   /// The shorter of two optional limits.
   static func earlier(_ a: Duration?, _ b: Duration?) -> Duration? {
     switch (a, b) {
