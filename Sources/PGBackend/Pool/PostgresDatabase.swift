@@ -24,20 +24,11 @@ public final class PostgresDatabase: Database, Sendable {
   struct Leased: Sendable {
     let id: Int
     let connection: PostgresConnection
-    /// When it was last given back (nil: new).
-    var releasedAt: ContinuousClock.Instant? = nil
   }
-
-  /// How long a connection must have sat idle before an acquire checks that the
-  /// server has not closed it meanwhile (one `poll` call). Under load connections
-  /// come back and go out again within microseconds, and a server restart or a
-  /// killed backend leaves them idle far longer.
-  static let idleCheckAfter: Duration = .milliseconds(1)
 
   fileprivate struct State {
     var machine: PoolStateMachine
     var connections: [Int: PostgresConnection] = [:]
-    var releasedAt: [Int: ContinuousClock.Instant] = [:]
     var waiters: [Int: UnsafeContinuation<Leased, any Error>] = [:]
     var nextConnectionID = 0
     var nextWaiterID = 0
@@ -140,9 +131,9 @@ public final class PostgresDatabase: Database, Sendable {
       let remaining = deadline.map { $0 - .now }
       if let timeout, let remaining, remaining <= .zero { throw timeoutError(after: timeout) }
       let leased = try await waitForConnection(holder: holder, timeout: remaining)
-      // Back from its last user a moment ago: no need to ask the socket.
-      let justReleased = leased.releasedAt.map { ContinuousClock.now - $0 < Self.idleCheckAfter } ?? false
-      if !justReleased && !leased.connection.checkIdleConnection() {
+      // One `poll` call: a connection the server closed a moment ago (a restart, a
+      // killed backend) has its FATAL notice and end of stream waiting.
+      if !leased.connection.checkIdleConnection() {
         await release(leased, reusable: false)
         continue
       }
@@ -208,7 +199,6 @@ public final class PostgresDatabase: Database, Sendable {
       let keep = reusable && !leased.connection.isClosed
       perform(state.withLock { state in
         state.machine.setQueries(leased.connection.statementCount, on: leased.id)
-        state.releasedAt[leased.id] = .now
         return state.machine.release(leased.id, reusable: keep, at: .now)
       })
       return
@@ -228,7 +218,6 @@ public final class PostgresDatabase: Database, Sendable {
       }
       let actions = pool.state.withLock { state in
         state.machine.setQueries(leased.connection.statementCount, on: leased.id)
-        state.releasedAt[leased.id] = .now
         return state.machine.release(leased.id, reusable: keep && !leased.connection.isClosed, at: .now)
       }
       pool.perform(actions)
@@ -268,22 +257,17 @@ public final class PostgresDatabase: Database, Sendable {
     for action in actions {
       switch action {
       case .lease(let id, let waiter):
-        let (continuation, connection, releasedAt) = state.withLock {
-          ($0.waiters.removeValue(forKey: waiter), $0.connections[id], $0.releasedAt[id])
-        }
+        let (continuation, connection) = state.withLock { ($0.waiters.removeValue(forKey: waiter), $0.connections[id]) }
         guard let continuation else { continue }
         if let connection {
-          continuation.resume(returning: Leased(id: id, connection: connection, releasedAt: releasedAt))
+          continuation.resume(returning: Leased(id: id, connection: connection))
         } else {
           continuation.resume(throwing: DatabaseError(code: .internalError, message: "pool: connection \(id) vanished"))
         }
       case .open:
         Task { await self.open() }
       case .close(let id):
-        if let connection = state.withLock({ state in
-        state.releasedAt[id] = nil
-        return state.connections.removeValue(forKey: id)
-      }) {
+        if let connection = state.withLock({ $0.connections.removeValue(forKey: id) }) {
           Task { await connection.close() }
         }
       case .fail(let waiter, .closed):

@@ -12,24 +12,35 @@ struct PoolFaultStressTests {
     try await PoolTest.withPool("pool_kill_busy", PoolOptions(minSize: 2, maxSize: 4), timeLimit: .seconds(60)) { pool in
       try await pool.execute("CREATE TABLE t (id int8 PRIMARY KEY)")
       let running = SharedBox(true)
-      let kills = SharedBox(0)
+      let killed = SharedBox<[Int32]>([])
       let killer = Task {
         try await PoolTest.admin(try PostgresTestServer.requireURL()) { admin in
           while running.current {
             try await Task.sleep(for: .milliseconds(120))
             guard running.current else { break }
-            let killed = try await admin.fetchAll("""
-              SELECT pg_terminate_backend(pid) FROM pg_stat_activity
-              WHERE application_name = 'pool_kill_busy' AND pid <> pg_backend_pid()
-              """).count
-            kills.update { $0 += killed }
+            // pg_terminate_backend in the select list: only the rows the WHERE kept
+            // are killed (in a WHERE, the planner may call it before the other tests).
+            let pids = try await admin.fetchAll("""
+              SELECT pid FROM (
+                SELECT pid, pg_terminate_backend(pid) AS terminated FROM pg_stat_activity
+                WHERE application_name = 'pool_kill_busy' AND pid <> pg_backend_pid()
+              ) AS victims WHERE terminated
+              """).map { try $0.decode(Int32.self, at: 0) }
+            killed.update { $0 += pids }
           }
         }
       }
       let ledger = try await Self.writeUntil(running, workers: 12, on: pool, stopAfter: .seconds(3))
       try await killer.value
+      // The last backends killed are gone before the pool is judged.
+      let pids = killed.current.map(String.init).joined(separator: ",")
+      try await waitUntil("killed backends exit") {
+        try await PoolTest.admin(try PostgresTestServer.requireURL()) {
+          try await $0.fetchValue("SELECT count(*) FROM pg_stat_activity WHERE pid IN (\(unsafeRaw: pids))", as: Int.self) == 0
+        }
+      }
 
-      #expect(kills.current > 0)
+      #expect(!killed.current.isEmpty)
       #expect(ledger.unexpected.isEmpty, "\(ledger.unexpected.prefix(5))")
       let stored = try await Self.storedIDs(pool)
       #expect(ledger.confirmed.isSubset(of: stored), "confirmed but missing: \(ledger.confirmed.subtracting(stored).sorted().prefix(10))")
