@@ -8,7 +8,7 @@ extension DatabaseError {
   /// PostgreSQL names the constraint (`users_email_address_key`) and, for NOT NULL,
   /// the column; SQLite names `table.column` pairs in its message, which the SQLite
   /// backend puts in `column` (comma-separated for several).
-  func attributed<M: Model>(to model: M.Type) -> DatabaseError {
+  public func attributed<M: Model>(to model: M.Type) -> DatabaseError {
     var error = self
     error.modelName = String(describing: model)
     let schema = M.schema
