@@ -16,13 +16,7 @@ extension Model {
   ///   violation (nothing is loaded then); a value its column cannot take names
   ///   the row and column.
   @discardableResult
-  public static func copy(_ models: [Self], into db: PostgresDatabase, timeout: Duration? = nil) async throws -> Int {
-    try await copyByKey(models) { columns, rows in try await db.copy(into: tableName, columns: columns, rows: rows, timeout: timeout) }
-  }
-
-  /// The same on one connection (or in its atomic block).
-  @discardableResult
-  public static func copy(_ models: [Self], into db: PostgresConnection, timeout: Duration? = nil) async throws -> Int {
+  public static func copy(_ models: [Self], into db: some PostgresCopying, timeout: Duration? = nil) async throws -> Int {
     try await copyByKey(models) { columns, rows in try await db.copy(into: tableName, columns: columns, rows: rows, timeout: timeout) }
   }
 

@@ -6,38 +6,48 @@ import Darwin
 import Model
 import QueryBuilder
 
-/// Where a COPY runs: a connection held for it, or the current atomic block's.
-protocol CopyRunner: Sendable {
-  /// Runs `body` with a libpq handle nobody else uses meanwhile, and the atomic
-  /// block's remaining budget when the COPY runs in one.
-  func withCopyHandle<T>(_ body: (PGConnectionHandle, Duration?) async throws -> T) async throws -> T
+/// What COPY runs on: ``PostgresConnection`` and ``PostgresDatabase`` (the pool).
+/// The COPY methods (`copy(into:…)`, `copy(from:…)`, `Model.copy(_:into:)`) are
+/// written once over it.
+public protocol PostgresCopying: Sendable {
+  /// Runs `body` on a connection nobody else uses meanwhile (inside an atomic block:
+  /// the block's, with the block's remaining budget). The COPY methods' plumbing;
+  /// ``PostgresCopyConnection`` offers apps nothing to call.
+  func withCopyConnection<T>(_ body: (PostgresCopyConnection, Duration?) async throws -> T) async throws -> T
+}
+
+/// A connection lent to a COPY: opaque outside Wren.
+public struct PostgresCopyConnection {
+  let handle: PGConnectionHandle
 }
 
 extension TransactionRoute {
   /// The block's PostgreSQL handle, in the block's turn.
-  func withPostgresHandle<T>(_ body: (PGConnectionHandle, Duration?) async throws -> T) async throws -> T {
+  func withPostgresHandle<T>(_ body: (PostgresCopyConnection, Duration?) async throws -> T) async throws -> T {
     try await withSession { session, budget in
       guard let session = PostgresSession.unwrap(session) else {
         throw MisuseError("COPY inside an atomic block needs the block to run on PostgreSQL")
       }
-      return try await session.withHandle { try await body($0, budget) }
+      return try await session.withHandle { try await body(PostgresCopyConnection(handle: $0), budget) }
     }
   }
 }
 
-extension PostgresConnection: CopyRunner {
-  func withCopyHandle<T>(_ body: (PGConnectionHandle, Duration?) async throws -> T) async throws -> T {
+extension PostgresConnection: PostgresCopying {
+  /// Runs `body` holding this connection (or in the current atomic block on it).
+  public func withCopyConnection<T>(_ body: (PostgresCopyConnection, Duration?) async throws -> T) async throws -> T {
     if let route = TransactionRoute.current(for: self) { return try await route.withPostgresHandle(body) }
-    return try await withHandle { try await body($0, nil) }
+    return try await withHandle { try await body(PostgresCopyConnection(handle: $0), nil) }
   }
 }
 
-extension PostgresDatabase: CopyRunner {
-  func withCopyHandle<T>(_ body: (PGConnectionHandle, Duration?) async throws -> T) async throws -> T {
+extension PostgresDatabase: PostgresCopying {
+  /// Runs `body` on a connection taken for it (or in the current atomic block on the pool).
+  public func withCopyConnection<T>(_ body: (PostgresCopyConnection, Duration?) async throws -> T) async throws -> T {
     if let route = TransactionRoute.current(for: self) { return try await route.withPostgresHandle(body) }
     let leased = try await acquire(holder: "copy", timeout: options.acquireTimeout)
     do {
-      let value = try await leased.connection.withCopyHandle(body)
+      let value = try await leased.connection.withCopyConnection(body)
       await release(leased, skippingReset: !leased.connection.hasOpenTransaction)
       return value
     } catch {
@@ -48,7 +58,7 @@ extension PostgresDatabase: CopyRunner {
 }
 
 /// COPY's operations, written once for connections and pools.
-struct Copier<Runner: CopyRunner> {
+struct Copier<Runner: PostgresCopying> {
   /// Rows are sent in chunks of about this many bytes.
   static var chunkSize: Int { 64 * 1024 }
 
@@ -60,7 +70,8 @@ struct Copier<Runner: CopyRunner> {
     let target = try Self.qualified(table, schema)
     let list = try columns.map(Self.columnList)
     let selected = columns.map { $0.map(SQLDialect.postgres.quoteIdentifier).joined(separator: ", ") } ?? "*"
-    return try await runner.withCopyHandle { handle, budget in
+    return try await runner.withCopyConnection { connection, budget in
+      let handle = connection.handle
       let limit = Self.earlier(timeout, budget)
       let described = try await handle.describeResult("SELECT " + selected + " FROM " + target, timeout: limit)
       var encoder = BinaryCopyEncoder(table: table, columns: described.columns.names, types: described.columnTypes)
@@ -86,8 +97,8 @@ struct Copier<Runner: CopyRunner> {
                 next: () async throws -> [UInt8]?) async throws -> Int {
     let sql = "COPY \(try Self.qualified(table, schema))\(try columns.map { " " + (try Self.columnList($0)) } ?? "") FROM STDIN"
       + (try Self.options(format))
-    return try await runner.withCopyHandle { handle, budget in
-      try await handle.copyIn(sql, timeout: Self.earlier(timeout, budget), next: next)
+    return try await runner.withCopyConnection { connection, budget in
+      try await connection.handle.copyIn(sql, timeout: Self.earlier(timeout, budget), next: next)
     }
   }
 
@@ -95,8 +106,8 @@ struct Copier<Runner: CopyRunner> {
   func copyOut(_ source: String, format: CopyFormat, timeout: Duration?,
                sink: ([UInt8]) async throws -> Void) async throws -> Int {
     let sql = "COPY \(source) TO STDOUT" + (try Self.options(format))
-    return try await runner.withCopyHandle { handle, budget in
-      try await handle.copyOut(sql, timeout: Self.earlier(timeout, budget), sink: sink)
+    return try await runner.withCopyConnection { connection, budget in
+      try await connection.handle.copyOut(sql, timeout: Self.earlier(timeout, budget), sink: sink)
     }
   }
 

@@ -74,27 +74,5 @@ static int insert_pipelined(PGconn *conn, const bench_item *items, int n, char *
 }
 
 double wren_bench_pg_insert_many(const char *conninfo, int n, char *err, size_t errlen) {
-  if (n <= 0) return bench_fail(err, errlen, "bad arguments");
-  bench_items items = {0};
-  if (!bench_items_reserve(&items, (size_t)n)) return bench_fail(err, errlen, "out of memory");
-  for (int k = 0; k < n; k++) {
-    if (!bench_item_seed(k + 1, &items.items[k])) {
-      bench_items_free(&items);
-      return bench_fail(err, errlen, "out of memory");
-    }
-    items.count++;
-  }
-  PGconn *conn = connect_db(conninfo, err, errlen);
-  if (conn == NULL) {
-    bench_items_free(&items);
-    return -1;
-  }
-
-  double start = bench_now();
-  int rc = insert_pipelined(conn, items.items, n, err, errlen);
-  double elapsed = bench_now() - start;
-
-  PQfinish(conn);
-  bench_items_free(&items);
-  return rc == 0 ? elapsed : -1;
+  return bench_time_load(conninfo, n, insert_pipelined, err, errlen);
 }

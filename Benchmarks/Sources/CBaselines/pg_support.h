@@ -63,4 +63,35 @@ static inline void write_be32(unsigned char *p, uint32_t v) {
   for (int i = 3; i >= 0; i--, v >>= 8) p[i] = (unsigned char)v;
 }
 
+/// Seeds rows 1..n, connects, and times `load(conn, items, n)`: the shape of the
+/// bulk-load baselines (P3, P4), where building the rows is not timed. Returns the
+/// elapsed seconds, or -1 with `err` written.
+static inline double bench_time_load(const char *conninfo, int n,
+                                     int (*load)(PGconn *, const bench_item *, int, char *, size_t),
+                                     char *err, size_t errlen) {
+  if (n <= 0) return bench_fail(err, errlen, "bad arguments");
+  bench_items items = {0};
+  if (!bench_items_reserve(&items, (size_t)n)) return bench_fail(err, errlen, "out of memory");
+  for (int k = 0; k < n; k++) {
+    if (!bench_item_seed(k + 1, &items.items[k])) {
+      bench_items_free(&items);
+      return bench_fail(err, errlen, "out of memory");
+    }
+    items.count++;
+  }
+  PGconn *conn = connect_db(conninfo, err, errlen);
+  if (conn == NULL) {
+    bench_items_free(&items);
+    return -1;
+  }
+
+  double start = bench_now();
+  int rc = load(conn, items.items, n, err, errlen);
+  double elapsed = bench_now() - start;
+
+  PQfinish(conn);
+  bench_items_free(&items);
+  return rc == 0 ? elapsed : -1;
+}
+
 #endif

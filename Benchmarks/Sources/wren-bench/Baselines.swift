@@ -35,6 +35,11 @@ enum Baselines {
     try check { err, len in wren_bench_pg_insert_many(conninfo, Int32(rows), err, len) }
   }
 
+  /// P4 with one binary COPY; returns the elapsed seconds.
+  static func postgresCopyIn(conninfo: String, rows: Int) throws -> Double {
+    try check { err, len in wren_bench_pg_copy_in(conninfo, Int32(rows), err, len) }
+  }
+
   /// P6's transactions on one connection; returns the elapsed seconds.
   static func postgresTransactions(conninfo: String, count: Int) throws -> Double {
     try check { err, len in wren_bench_pg_transactions(conninfo, Int32(count), err, len) }

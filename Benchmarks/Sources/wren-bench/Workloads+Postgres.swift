@@ -98,15 +98,64 @@ extension Workloads {
         return Sample(seconds: seconds, checksum: try Baselines.postgresInsertedChecksum(conninfo: url))
       },
       contenders: [
-        Contender(model, target: .atLeast(1.5)) {
-          try Baselines.postgresResetInserts(conninfo: url)
-          let models = (1...Int64(rows)).map(BenchInsModel.seed)
-          let sample = try await withPostgres(url) { conn in
-            let watch = Stopwatch()
-            try await conn.atomic { try await BenchInsModel.insertAll(conn, models) }
-            return Sample(seconds: watch.seconds, checksum: Checksum())
+        loadContender(model, target: .atLeast(1.5), url: url, rows: rows,
+                      prepare: { (1...Int64($0)).map(BenchInsModel.seed) }) { conn, models in
+          try await conn.atomic { try await BenchInsModel.insertAll(conn, models) }
+        },
+        loadContender("Wren executeMany", target: .atLeast(0.9), url: url, rows: rows,
+                      prepare: { (1...Int64($0)).map { BenchInsModel.seed($0).columnValues } }) { conn, values in
+          try await conn.atomic {
+            try await conn.executeMany("INSERT INTO bench_ins (\(unsafeRaw: benchColumns)) VALUES ($1, $2, $3, $4, $5, $6, $7)", values)
           }
-          return Sample(seconds: sample.seconds, checksum: try Baselines.postgresInsertedChecksum(conninfo: url))
+        },
+      ])
+  }
+
+  /// A contender that loads `rows` seed rows into the emptied `bench_ins` with `load`
+  /// on one connection. Emptying the table, building the input (`prepare`) and
+  /// reading the checksum back are not timed.
+  static func loadContender<Input: Sendable>(
+    _ name: String, target: Target, url: String, rows: Int, prepare: @escaping @Sendable (Int) -> Input,
+    load: @escaping @Sendable (PostgresConnection, Input) async throws -> Void
+  ) -> Contender {
+    Contender(name, target: target) {
+      try Baselines.postgresResetInserts(conninfo: url)
+      let input = prepare(rows)
+      let sample = try await withPostgres(url) { conn in
+        let watch = Stopwatch()
+        try await load(conn, input)
+        return Sample(seconds: watch.seconds, checksum: Checksum())
+      }
+      return Sample(seconds: sample.seconds, checksum: try Baselines.postgresInsertedChecksum(conninfo: url))
+    }
+  }
+
+  /// The columns of `bench_items` and `bench_ins`, in the models' order.
+  static let benchColumns = "id, name, qty, price, created_at, active, note"
+
+  /// P4: 100,000 rows into the empty `bench_ins` with COPY: binary COPY from rows of
+  /// values, and typed COPY of models, beside libpq sending binary COPY data.
+  static func postgresCopyIn(_ env: BenchEnvironment) -> Workload {
+    let url = env.postgresURL ?? ""
+    let rows = copyRows
+    let columns = benchColumns.split(separator: ", ").map(String.init)
+    return Workload(
+      name: "P4", title: "copy in", backend: .postgres,
+      figure: .rowsPerSecond(count: rows),
+      expected: { Checksum.expected(ids: 1...Int64(rows)) },
+      baseline: Contender("libpq (C), binary COPY") {
+        try Baselines.postgresResetInserts(conninfo: url)
+        let seconds = try Baselines.postgresCopyIn(conninfo: url, rows: rows)
+        return Sample(seconds: seconds, checksum: try Baselines.postgresInsertedChecksum(conninfo: url))
+      },
+      contenders: [
+        loadContender("Wren copy rows", target: .atLeast(0.9), url: url, rows: rows,
+                      prepare: { (1...Int64($0)).map { BenchInsModel.seed($0).columnValues } }) { conn, values in
+          try await conn.copy(into: "bench_ins", columns: columns, rows: values)
+        },
+        loadContender("Wren model copy", target: .atLeast(0.9), url: url, rows: rows,
+                      prepare: { (1...Int64($0)).map(BenchInsModel.seed) }) { conn, models in
+          try await BenchInsModel.copy(models, into: conn)
         },
       ])
   }

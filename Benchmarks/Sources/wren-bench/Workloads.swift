@@ -6,6 +6,8 @@ enum Workloads {
   static let pointQueries = 20_000
   /// Rows per run of P3.
   static let insertRows = 20_000
+  /// Rows per run of P4.
+  static let copyRows = 100_000
 
   /// Wren through raw SQL and `Row`s; the model rows' targets are relative to it.
   static let rawSQL = "Wren raw SQL"
@@ -21,6 +23,7 @@ enum Workloads {
       postgresPoint(env),
       postgresFetchAll(env),
       postgresInsertMany(env),
+      postgresCopyIn(env),
       postgresConcurrent(env),
       postgresTransactions(env),
       sqliteFetchAll(env),

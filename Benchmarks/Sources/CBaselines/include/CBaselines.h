@@ -65,6 +65,11 @@ int wren_bench_pg_ins_reset(const char *conninfo, char *err, size_t errlen);
 /// clock starts. Returns elapsed seconds.
 double wren_bench_pg_insert_many(const char *conninfo, int n, char *err, size_t errlen);
 
+/// P4: loads seed rows 1..n into the empty `bench_ins` with one binary COPY
+/// (COPY ... FROM STDIN (FORMAT binary), the rows encoded into 64 KB PQputCopyData
+/// chunks). The rows are built before the clock starts. Returns elapsed seconds.
+double wren_bench_pg_copy_in(const char *conninfo, int n, char *err, size_t errlen);
+
 /// P6: n sequential transactions on one connection, each BEGIN; INSERT row i into
 /// `bench_tx`; SAVEPOINT s; UPDATE it; RELEASE s; COMMIT (transaction statements as
 /// simple queries, DML prepared with binary parameters). The statements are prepared
