@@ -100,11 +100,11 @@ extension Workloads {
       contenders: [
         loadContender(model, target: .atLeast(1.5), url: url, rows: rows,
                       prepare: { (1...Int64($0)).map(BenchInsModel.seed) }) { conn, models in
-          try await conn.atomic { try await BenchInsModel.insertAll(conn, models) }
+          _ = try await conn.atomic { try await BenchInsModel.insertAll(conn, models) }
         },
         loadContender("Wren executeMany", target: .atLeast(0.9), url: url, rows: rows,
                       prepare: { (1...Int64($0)).map { BenchInsModel.seed($0).columnValues } }) { conn, values in
-          try await conn.atomic {
+          _ = try await conn.atomic {
             try await conn.executeMany("INSERT INTO bench_ins (\(unsafeRaw: benchColumns)) VALUES ($1, $2, $3, $4, $5, $6, $7)", values)
           }
         },
@@ -151,11 +151,11 @@ extension Workloads {
       contenders: [
         loadContender("Wren copy rows", target: .atLeast(0.9), url: url, rows: rows,
                       prepare: { (1...Int64($0)).map { BenchInsModel.seed($0).columnValues } }) { conn, values in
-          try await conn.copy(into: "bench_ins", columns: columns, rows: values)
+          _ = try await conn.copy(into: "bench_ins", columns: columns, rows: values)
         },
         loadContender("Wren model copy", target: .atLeast(0.9), url: url, rows: rows,
                       prepare: { (1...Int64($0)).map(BenchInsModel.seed) }) { conn, models in
-          try await BenchInsModel.copy(models, into: conn)
+          _ = try await BenchInsModel.copy(models, into: conn)
         },
       ])
   }
