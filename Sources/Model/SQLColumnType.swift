@@ -23,6 +23,8 @@ public enum SQLColumnType: String, Sendable, Hashable, CaseIterable {
   case uuid
   /// Exact decimal (`numeric` / TEXT).
   case decimal
+  /// JSON (`jsonb` / TEXT), for ``JSON`` values.
+  case json
 }
 
 /// A type that can be stored in a column: it converts to and from ``SQLValue`` and

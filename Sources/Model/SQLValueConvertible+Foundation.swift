@@ -14,16 +14,6 @@ extension Data: SQLValueConvertible {
   }
 }
 
-extension Array: SQLValueConvertible where Element == UInt8 {
-  /// The bytes as `.bytes`.
-  public var sqlValue: SQLValue { .bytes(self) }
-  /// Reads `.bytes`.
-  public init(sqlValue: SQLValue) throws {
-    guard case .bytes(let b) = sqlValue else { throw SQLValueConversionError.mismatch([UInt8].self, sqlValue) }
-    self = b
-  }
-}
-
 extension Date: SQLValueConvertible {
   /// The date as `.timestamp` (stored at microsecond precision).
   public var sqlValue: SQLValue { .timestamp(self) }

@@ -85,18 +85,35 @@ enum PostgresBinaryEncoding {
     }
   }
 
-  /// `array_send`: dimensions (0 for an empty array, else 1), a has-NULLs flag, the
-  /// element OID, then length and lower bound 1, then each element as a length
-  /// (-1 for NULL) and its bytes.
+  /// `array_send`: dimensions (0 for an empty array), a has-NULLs flag, the element
+  /// OID, then each dimension's length and lower bound 1, then each element (row-major)
+  /// as a length (-1 for NULL) and its bytes. Nested arrays are dimensions and must
+  /// be rectangular, as PostgreSQL's arrays are.
   private static func appendArray(_ elements: [SQLValue], of elementType: PostgresType,
                                   to buffer: inout [UInt8]) throws(PostgresEncodingFailure) {
-    put(Int32(elements.isEmpty ? 0 : 1), &buffer)
-    put(Int32(elements.contains(where: \.isNull) ? 1 : 0), &buffer)
+    var sizes = [elements.count]
+    var flat = elements
+    while let first = flat.first, case .array(let inner) = first, !inner.isEmpty {
+      var next: [SQLValue] = []
+      next.reserveCapacity(flat.count * inner.count)
+      for element in flat {
+        guard case .array(let row) = element, row.count == inner.count else { throw .mismatch(kind: "ragged array") }
+        next += row
+      }
+      sizes.append(inner.count)
+      flat = next
+    }
+    guard sizes.count <= 6 else { throw .outOfRange }
+    put(Int32(flat.isEmpty ? 0 : sizes.count), &buffer)
+    put(Int32(flat.contains(where: \.isNull) ? 1 : 0), &buffer)
     put(elementType.oid, &buffer)
-    guard !elements.isEmpty else { return }
-    guard let count = Int32(exactly: elements.count) else { throw .outOfRange }
-    put(count, &buffer)
-    put(Int32(1), &buffer)
+    guard !flat.isEmpty else { return }
+    for size in sizes {
+      guard let count = Int32(exactly: size) else { throw .outOfRange }
+      put(count, &buffer)
+      put(Int32(1), &buffer)
+    }
+    let elements = flat
     for (index, element) in elements.enumerated() {
       if element.isNull {
         put(Int32(-1), &buffer)

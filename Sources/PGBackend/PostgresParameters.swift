@@ -72,6 +72,14 @@ struct PostgresParameters {
         appendText(text)
         return
       }
+      if case .mismatch = error, case .array(let elements) = value, case .other = type,
+         let literal = SQLArrayLiteral.format(elements) {
+        // An array of a server type Wren has no binary form for (an enum, inet): its
+        // text literal, which the server parses element by element.
+        guard !literal.utf8.contains(0) else { throw failure(.nul, value, type, position, sql) }
+        appendText(literal)
+        return
+      }
       throw failure(error, value, type, position, sql)
     }
     guard buffer.count - start <= Self.maxFieldSize else { throw tooLarge(position, sql) }

@@ -111,7 +111,8 @@ indirect enum PostgresType: Sendable, Equatable {
   /// is fetched in text format.
   var hasBinaryDecoder: Bool {
     switch self {
-    case .other, .array: false
+    case .other: false
+    case .array(let element): element.hasBinaryDecoder
     default: true
     }
   }

@@ -53,13 +53,59 @@ enum PostgresValueDecoding {
                                b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15])))
     case .numeric:
       return numericValue(binaryNumericText(bytes, length: length))
+    case .array(let element) where length >= 12:
+      return decodeArray(bytes, length: length, element: element)
     default:
       return .bytes(Array(UnsafeRawBufferPointer(start: bytes, count: length)))
     }
   }
 
+  /// `array_recv`'s layout: dimensions, a has-NULLs flag, the element type, each
+  /// dimension's size and lower bound, then every element as a length (-1: NULL) and
+  /// its bytes. Several dimensions become nested arrays; a malformed array is kept as
+  /// bytes, never read past its end.
+  static func decodeArray(_ bytes: UnsafeRawPointer, length: Int, element: PostgresType) -> SQLValue {
+    func int32(at offset: Int) -> Int? {
+      offset + 4 <= length ? Int(Int32(bigEndian: bytes.loadUnaligned(fromByteOffset: offset, as: Int32.self))) : nil
+    }
+    guard let dimensions = int32(at: 0), dimensions >= 0, dimensions <= 6 else {
+      return .bytes(Array(UnsafeRawBufferPointer(start: bytes, count: length)))
+    }
+    if dimensions == 0 { return .array([]) }
+    var sizes: [Int] = []
+    for dimension in 0..<dimensions {
+      guard let size = int32(at: 12 + dimension * 8), size >= 0 else {
+        return .bytes(Array(UnsafeRawBufferPointer(start: bytes, count: length)))
+      }
+      sizes.append(size)
+    }
+    var offset = 12 + dimensions * 8
+    var elements: [SQLValue] = []
+    elements.reserveCapacity(sizes.reduce(1, *))
+    for _ in 0..<sizes.reduce(1, *) {
+      guard let elementLength = int32(at: offset) else { return .bytes(Array(UnsafeRawBufferPointer(start: bytes, count: length))) }
+      offset += 4
+      if elementLength < 0 {
+        elements.append(.null)
+        continue
+      }
+      guard offset + elementLength <= length else { return .bytes(Array(UnsafeRawBufferPointer(start: bytes, count: length))) }
+      elements.append(decodeBinary(bytes + offset, length: elementLength, type: element))
+      offset += elementLength
+    }
+    // Nest the flat, row-major elements by the dimensions, innermost first.
+    for size in sizes.dropFirst().reversed() where size > 0 {
+      elements = stride(from: 0, to: elements.count, by: size).map { .array(Array(elements[$0..<($0 + size)])) }
+    }
+    return .array(elements)
+  }
+
   static func decodeText(_ bytes: UnsafeRawPointer, length: Int, type: PostgresType) -> SQLValue {
-    let text = string(bytes, length)
+    decodeText(string(bytes, length), type: type)
+  }
+
+  /// Decodes a value's text form.
+  static func decodeText(_ text: String, type: PostgresType) -> SQLValue {
     switch type {
     case .int8, .int4, .int2, .oid:
       if let value = Int64(text) { return .int(value) }
@@ -81,10 +127,25 @@ enum PostgresValueDecoding {
       if let uuid = UUID(uuidString: text) { return .uuid(uuid) }
     case .numeric:
       return numericValue(text)
+    case .array(let element):
+      if let elements = textArrayElements(text, element: element) { return .array(elements) }
     default:
       break
     }
     return .text(text)
+  }
+
+  /// An array's text form decoded element by element as `element`; nil when
+  /// malformed (the caller keeps the text).
+  static func textArrayElements(_ text: String, element: PostgresType) -> [SQLValue]? {
+    func typed(_ value: SQLValue) -> SQLValue {
+      switch value {
+      case .text(let text): decodeText(text, type: element)
+      case .array(let inner): .array(inner.map(typed))
+      default: value
+      }
+    }
+    return SQLArrayLiteral.parse(text)?.map(typed)
   }
 
   @inline(__always)

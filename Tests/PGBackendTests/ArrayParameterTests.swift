@@ -90,10 +90,13 @@ import Testing
     }
   }
 
-  @Test func nestedArraysAreADatatypeMismatch() async throws {
+  @Test func nestedArraysAreDimensionsAndMustBeRectangular() async throws {
     try await PostgresTestServer.withConnection(schema: "arrays_nested") { conn in
+      let grid: [SQLValue] = [.array([.int(1), .int(2)]), .array([.int(3), .null])]
+      #expect(try await conn.fetchValue("SELECT array_dims(" + self.array(grid) + "::int8[])", as: String.self) == "[1:2][1:2]")
+      #expect(try await conn.fetchOne("SELECT " + self.array(grid) + "::int8[]")?[0] == .array(grid))
       let error = try await #require(throws: DatabaseError.self) {
-        try await conn.fetchAll("SELECT " + self.array([.array([.int(1)])]) + "::int8[]")
+        try await conn.fetchAll("SELECT " + self.array([.array([.int(1)]), .array([.int(2), .int(3)])]) + "::int8[]")
       }
       #expect(error.code == .datatypeMismatch)
     }

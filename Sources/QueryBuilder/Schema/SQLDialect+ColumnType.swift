@@ -30,12 +30,13 @@ extension SQLDialect {
       case .timestamp: "timestamptz"
       case .uuid: "uuid"
       case .decimal: "numeric"
+      case .json: "jsonb"
       }
     case .sqlite:
       switch type {
       case .int16, .int32, .int64, .bool: "INTEGER"
       case .float, .double: "REAL"
-      case .text, .timestamp, .uuid: "TEXT"
+      case .text, .timestamp, .uuid, .json: "TEXT"
       // Compared by value, not as text: the SQLite backend registers WREN_DECIMAL.
       case .decimal: "TEXT COLLATE WREN_DECIMAL"
       case .bytes: "BLOB"
@@ -49,7 +50,7 @@ extension SQLColumnType {
   var isInteger: Bool {
     switch self {
     case .int16, .int32, .int64: true
-    case .float, .double, .bool, .text, .bytes, .timestamp, .uuid, .decimal: false
+    case .float, .double, .bool, .text, .bytes, .timestamp, .uuid, .decimal, .json: false
     }
   }
 }

@@ -41,9 +41,9 @@ import Testing
   @Test func columnTypesPerDialect() {
     let postgres = SQLColumnType.allCases.map(SQLDialect.postgres.columnType)
     let sqlite = SQLColumnType.allCases.map(SQLDialect.sqlite.columnType)
-    #expect(SQLColumnType.allCases == [.int16, .int32, .int64, .float, .double, .bool, .text, .bytes, .timestamp, .uuid, .decimal])
+    #expect(SQLColumnType.allCases == [.int16, .int32, .int64, .float, .double, .bool, .text, .bytes, .timestamp, .uuid, .decimal, .json])
     #expect(postgres == ["smallint", "integer", "bigint", "real", "double precision", "boolean", "text", "bytea",
-                         "timestamptz", "uuid", "numeric"])
-    #expect(sqlite == ["INTEGER", "INTEGER", "INTEGER", "REAL", "REAL", "INTEGER", "TEXT", "BLOB", "TEXT", "TEXT", "TEXT COLLATE WREN_DECIMAL"])
+                         "timestamptz", "uuid", "numeric", "jsonb"])
+    #expect(sqlite == ["INTEGER", "INTEGER", "INTEGER", "REAL", "REAL", "INTEGER", "TEXT", "BLOB", "TEXT", "TEXT", "TEXT COLLATE WREN_DECIMAL", "TEXT"])
   }
 }
