@@ -27,6 +27,7 @@ struct PoolIntegrationTests {
       for try await row in pool.stream("SELECT note FROM t ORDER BY id") { notes.append(try row.decode(String.self, at: 0)) }
       #expect(notes == ["a", "b"])
       #expect(pool.minSize == 2 && pool.maxSize == 4 && !pool.isClosing)
+      #expect(pool.pool.size == pool.size && pool.pool.idleCount == pool.idleCount && pool.pool.maxSize == 4)
     }
   }
 
