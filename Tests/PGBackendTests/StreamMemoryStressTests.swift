@@ -9,8 +9,7 @@ import Testing
 
 /// Streaming keeps memory flat whatever the result's size. A stress suite: the
 /// resident size is read from /proc while a million rows go by, so other tests must
-/// not allocate meanwhile (scripts/test runs these suites on their own; CI runs
-/// every suite one after another).
+/// not allocate meanwhile (`scripts/test` and CI run the suites one after another).
 @Suite(.enabled(if: PostgresTestServer.isEnabled, PostgresTestServer.skipReason), .timeLimit(.minutes(2)))
 struct StreamMemoryStressTests {
   /// This process's resident memory now (VmRSS), in bytes; nil where /proc is missing.

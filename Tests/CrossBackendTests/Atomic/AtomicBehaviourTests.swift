@@ -175,7 +175,7 @@ struct AtomicBehaviourTests {
   /// block holds.
   @Test(arguments: Backend.allCases)
   func theHandleInsideABlockNestedInItsOwnRunsInTheNestedBlock(_ backend: Backend) async throws {
-    try await withItems(backend, "handle_nested", limit: .seconds(5)) { db in
+    try await withItems(backend, "handle_nested") { db in
       try await db.atomic { tx in
         try await Items.insert(1, into: tx)
         await #expect(throws: Boom()) {

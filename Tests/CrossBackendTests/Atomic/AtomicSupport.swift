@@ -26,7 +26,7 @@ enum Items {
 /// Runs `body` on a fresh database of `backend` with the empty `items` table, bounded
 /// by `limit` so that a deadlock fails the test instead of hanging the run.
 @discardableResult
-func withItems<T: Sendable>(_ backend: Backend, _ test: String, limit: Duration = .seconds(10),
+func withItems<T: Sendable>(_ backend: Backend, _ test: String, limit: Duration = .seconds(30),
                             _ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
   try await withDatabase(backend, name: "atomic_\(test)") { db in
     try await db.execute(Items.create)
