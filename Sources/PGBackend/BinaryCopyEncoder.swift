@@ -46,7 +46,7 @@ struct BinaryCopyEncoder {
         buffer.removeSubrange((lengthAt + 4)...)
         // A type of the database's own (an enum, say) takes its text in binary too.
         guard case .mismatch = error, case .other = types[index], case .text(let text) = value, !text.utf8.contains(0) else {
-          throw failure(error, column: index, value: value)
+          throw failure(error, column: index)
         }
         buffer.append(contentsOf: text.utf8)
       }
@@ -74,21 +74,8 @@ struct BinaryCopyEncoder {
     PostgresBinaryEncoding.put(Int16(-1), &buffer)
   }
 
-  private func failure(_ failure: PostgresEncodingFailure, column: Int, value: SQLValue) -> DatabaseError {
-    let subject = "COPY row \(rowsEncoded), column \(columns[column]) (\(types[column].name))"
-    var error: DatabaseError
-    switch failure {
-    case .outOfRange:
-      error = DatabaseError(code: .numericValueOutOfRange, message: "\(subject): value out of range")
-    case .notMidnight:
-      error = DatabaseError(code: .datatypeMismatch, message: "\(subject): the Date is not at midnight UTC; its time would be lost")
-    case .nul:
-      error = DatabaseError(code: .characterNotInRepertoire, message: "\(subject) contains a NUL byte, which PostgreSQL text cannot store")
-    case .mismatch(let kind):
-      error = DatabaseError(code: .datatypeMismatch, message: "\(subject) cannot take a \(kind) value")
-    case .element:
-      error = DatabaseError(code: .datatypeMismatch, message: "\(subject): an array element does not fit the column's element type")
-    }
+  private func failure(_ failure: PostgresEncodingFailure, column: Int) -> DatabaseError {
+    var error = failure.databaseError(subject: "COPY row \(rowsEncoded), column \(columns[column])", type: types[column])
     error.batchRow = rowsEncoded
     return error
   }

@@ -4,6 +4,7 @@ import FoundationEssentials
 import Foundation
 #endif
 import Model
+import QueryBuilder
 
 /// Why a value has no binary form for a parameter's type.
 enum PostgresEncodingFailure: Error {
@@ -17,6 +18,39 @@ enum PostgresEncodingFailure: Error {
   case nul
   /// The failure of one element of an array (0-based).
   indirect case element(Int, PostgresEncodingFailure)
+}
+
+extension PostgresEncodingFailure {
+  /// The error for a value of `subject` ("parameter $2", "COPY row 4, column qty")
+  /// that cannot be sent as `type`, naming the array element where there is one,
+  /// never the value.
+  func databaseError(subject: String, type: PostgresType, mismatchHint: String? = nil, sql: String? = nil) -> DatabaseError {
+    var subject = subject
+    var failure = self, type = type
+    while case .element(let index, let inner) = failure {
+      subject = "element \(index + 1) of " + subject
+      if case .array(let element) = type { type = element }
+      failure = inner
+    }
+    switch failure {
+    case .mismatch(let kind):
+      return DatabaseError(code: .datatypeMismatch, message: "\(subject) is \(type.name) but a \(kind) value was bound",
+                           hint: mismatchHint, sql: sql)
+    case .outOfRange:
+      return DatabaseError(code: .numericValueOutOfRange, message: "\(subject): value out of range for type \(type.name)",
+                           sql: sql)
+    case .notMidnight:
+      return DatabaseError(code: .datatypeMismatch,
+                           message: "\(subject) is date but the bound Date is not at midnight UTC; its time would be lost",
+                           sql: sql)
+    case .nul:
+      return DatabaseError(code: .characterNotInRepertoire,
+                           message: "\(subject) contains a NUL byte, which PostgreSQL text cannot store",
+                           hint: "store binary data as bytea ([UInt8] or Data)", sql: sql)
+    case .element:
+      return DatabaseError(code: .internalError, message: "\(subject): unexpected nested failure", sql: sql)
+    }
+  }
 }
 
 /// PostgreSQL's binary wire formats (each type's `typsend`), for bind parameters and

@@ -82,7 +82,7 @@ public final class PostgresConnection: Database, Sendable {
   /// waiting: whatever the server sent meanwhile is read, and a server that shut
   /// down or killed the backend has closed the socket. Closes the connection when
   /// it is gone. A connection in use by another task counts as usable.
-  public func checkIdleConnection() -> Bool {
+  func checkIdleConnection() -> Bool {
     guard lock.tryLock() else { return true }
     defer { lock.unlock() }
     guard let handle = state.withLock({ $0.handle }) else { return false }
@@ -140,8 +140,8 @@ public final class PostgresConnection: Database, Sendable {
   }
 
   /// Runs `sql` (`$1` … `$n` placeholders) once per row in one pipeline: one round
-  /// trip for the batch, which runs as one transaction (or inside the open one), so a
-  /// failing row leaves nothing behind.
+  /// trip for the batch, which runs as one transaction (inside an atomic block: in a
+  /// savepoint of its own), so a failing row leaves nothing of the batch behind.
   ///
   /// ```swift
   /// try await conn.executeMany("INSERT INTO t (a, b) VALUES ($1, $2)", [[1, "x"], [2, "y"]])
@@ -152,8 +152,8 @@ public final class PostgresConnection: Database, Sendable {
   public func executeMany(_ sql: SQL, _ rows: [[SQLValue]]) async throws -> Int {
     let batch = try BatchStatement(sql)
     try batch.check(rows)
-    if let route = TransactionRoute.current(for: self) {
-      return try await route.executeMany(batch, rows, timeout: options.commandTimeout)
+    if TransactionRoute.current(for: self) != nil {
+      return try await executeManyInBlock(batch, rows, timeout: options.commandTimeout)
     }
     return try await withHandle { handle in try await runBatch(batch, rows, on: handle, timeout: options.commandTimeout) }
   }

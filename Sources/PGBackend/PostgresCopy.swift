@@ -72,7 +72,7 @@ struct Copier<Runner: PostgresCopying> {
     let selected = columns.map { $0.map(SQLDialect.postgres.quoteIdentifier).joined(separator: ", ") } ?? "*"
     return try await runner.withCopyConnection { connection, budget in
       let handle = connection.handle
-      let limit = Self.earlier(timeout, budget)
+      let limit = shorterLimit(timeout, budget)
       let described = try await handle.describeResult("SELECT " + selected + " FROM " + target, timeout: limit)
       var encoder = BinaryCopyEncoder(table: table, columns: described.columns.names, types: described.columnTypes)
       let columnList = try list ?? Self.columnList(described.columns.names)
@@ -98,7 +98,7 @@ struct Copier<Runner: PostgresCopying> {
     let sql = "COPY \(try Self.qualified(table, schema))\(try columns.map { " " + (try Self.columnList($0)) } ?? "") FROM STDIN"
       + (try Self.options(format))
     return try await runner.withCopyConnection { connection, budget in
-      try await connection.handle.copyIn(sql, timeout: Self.earlier(timeout, budget), next: next)
+      try await connection.handle.copyIn(sql, timeout: shorterLimit(timeout, budget), next: next)
     }
   }
 
@@ -107,7 +107,7 @@ struct Copier<Runner: PostgresCopying> {
                sink: ([UInt8]) async throws -> Void) async throws -> Int {
     let sql = "COPY \(source) TO STDOUT" + (try Self.options(format))
     return try await runner.withCopyConnection { connection, budget in
-      try await connection.handle.copyOut(sql, timeout: Self.earlier(timeout, budget), sink: sink)
+      try await connection.handle.copyOut(sql, timeout: shorterLimit(timeout, budget), sink: sink)
     }
   }
 
@@ -146,12 +146,6 @@ struct Copier<Runner: PostgresCopying> {
     return "(" + rendered.text + ")"
   }
 
-  static func earlier(_ a: Duration?, _ b: Duration?) -> Duration? {
-    switch (a, b) {
-    case let (a?, b?): min(a, b)
-    case let (a, b): a ?? b
-    }
-  }
 }
 
 extension PGConnectionHandle {
@@ -201,5 +195,13 @@ enum CopyFile {
     #endif
     guard fd >= 0 else { throw MisuseError("cannot open \(path): errno \(errno)") }
     return fd
+  }
+}
+
+/// The shorter of two optional time limits (nil: none).
+func shorterLimit(_ a: Duration?, _ b: Duration?) -> Duration? {
+  switch (a, b) {
+  case let (a?, b?): min(a, b)
+  case let (a, b): a ?? b
   }
 }

@@ -68,7 +68,7 @@ struct PostgresParameters {
       if case .mismatch = error, case .text(let text) = value {
         // Text goes anywhere: the server parses it as the parameter's type, with its
         // own error if it does not parse.
-        guard !text.utf8.contains(0) else { throw failure(.nul, value, type, position, sql) }
+        guard !text.utf8.contains(0) else { throw failure(.nul, type, position, sql) }
         appendText(text)
         return
       }
@@ -76,11 +76,11 @@ struct PostgresParameters {
          let literal = SQLArrayLiteral.format(elements) {
         // An array of a server type Wren has no binary form for (an enum, inet): its
         // text literal, which the server parses element by element.
-        guard !literal.utf8.contains(0) else { throw failure(.nul, value, type, position, sql) }
+        guard !literal.utf8.contains(0) else { throw failure(.nul, type, position, sql) }
         appendText(literal)
         return
       }
-      throw failure(error, value, type, position, sql)
+      throw failure(error, type, position, sql)
     }
     guard buffer.count - start <= Self.maxFieldSize else { throw tooLarge(position, sql) }
     offsets.append(start)
@@ -95,34 +95,11 @@ struct PostgresParameters {
 
   /// The error for a value that cannot be sent as `type`, naming the parameter (and
   /// the array element) but never the value.
-  private func failure(_ failure: PostgresEncodingFailure, _ value: SQLValue, _ type: PostgresType,
-                       _ position: Int, _ sql: RenderedSQL) -> DatabaseError {
-    var subject = "parameter $\(position)"
-    var failure = failure, type = type
-    while case .element(let index, let inner) = failure {
-      subject = "element \(index + 1) of " + subject
-      if case .array(let element) = type { type = element }
-      failure = inner
-    }
-    switch failure {
-    case .mismatch(let kind):
-      return DatabaseError(code: .datatypeMismatch, message: "\(subject) is \(type.name) but a \(kind) value was bound",
-                           hint: "bind a matching Swift type, or cast the placeholder ($\(position)::type)",
-                           sql: sql.text)
-    case .outOfRange:
-      return DatabaseError(code: .numericValueOutOfRange, message: "\(subject): value out of range for type \(type.name)",
-                           sql: sql.text)
-    case .notMidnight:
-      return DatabaseError(code: .datatypeMismatch,
-                           message: "\(subject) is date but the bound Date is not at midnight UTC; its time would be lost",
-                           sql: sql.text)
-    case .nul:
-      return DatabaseError(code: .characterNotInRepertoire,
-                           message: "\(subject) contains a NUL byte, which PostgreSQL text cannot store",
-                           hint: "store binary data as bytea ([UInt8] or Data)", sql: sql.text)
-    case .element:
-      return DatabaseError(code: .internalError, message: "\(subject): unexpected nested failure", sql: sql.text)
-    }
+  private func failure(_ failure: PostgresEncodingFailure, _ type: PostgresType, _ position: Int,
+                       _ sql: RenderedSQL) -> DatabaseError {
+    failure.databaseError(subject: "parameter $\(position)", type: type,
+                          mismatchHint: "bind a matching Swift type, or cast the placeholder ($\(position)::type)",
+                          sql: sql.text)
   }
 
   private mutating func appendBytes(_ bytes: some Sequence<UInt8>, format: Int32) {

@@ -68,7 +68,8 @@ final class PostgresSession: DatabaseSession {
     connection.releaseHandle(handle)
   }
 
-  /// The batch in one pipeline, inside the transaction: a failing row aborts it.
+  /// The batch in one pipeline, inside the transaction (the caller puts it in a
+  /// savepoint of its own).
   func executeMany(_ batch: BatchStatement, _ rows: [[SQLValue]], timeout: Duration?) async throws -> Int {
     do {
       let changed = try await connection.runBatch(batch, rows, on: handle, timeout: timeout)

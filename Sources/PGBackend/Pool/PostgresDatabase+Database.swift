@@ -41,10 +41,12 @@ extension PostgresDatabase {
   public func executeMany(_ sql: SQL, _ rows: [[SQLValue]]) async throws -> Int {
     let batch = try BatchStatement(sql)
     try batch.check(rows)
-    if let route = TransactionRoute.current(for: self) {
-      return try await route.executeMany(batch, rows, timeout: options.connection.commandTimeout)
+    if TransactionRoute.current(for: self) != nil {
+      return try await executeManyInBlock(batch, rows, timeout: options.connection.commandTimeout)
     }
-    return try await withStatementConnection(sql, "executeMany") { try await $0.executeMany(sql, rows) }
+    return try await withStatementConnection(sql, "executeMany") { connection in
+      try await connection.withHandle { try await connection.runBatch(batch, rows, on: $0, timeout: connection.options.commandTimeout) }
+    }
   }
 
   /// Listens on `channel` on a connection of its own, opened with the pool's

@@ -22,11 +22,6 @@ public protocol DatabaseSession: AnyObject, Sendable {
   /// runs nothing else until the cursor is closed.
   func openCursor(_ sql: SQL, timeout: Duration?) async throws -> any RowCursor
 
-  /// Runs `batch` once per row (already checked) on the held connection; `timeout`
-  /// bounds the whole batch. The default runs the rows one by one.
-  /// - Throws: the failing row's ``DatabaseError`` with ``DatabaseError/batchRow`` set.
-  func executeMany(_ batch: BatchStatement, _ rows: [[SQLValue]], timeout: Duration?) async throws -> Int
-
   /// Sends COMMIT. If the connection is lost on the way, a backend that can find out
   /// whether the commit landed throws ``CommitOutcomeUnknown`` saying so.
   func commit() async throws
@@ -37,21 +32,6 @@ public protocol DatabaseSession: AnyObject, Sendable {
 }
 
 extension DatabaseSession {
-  /// The rows one statement after another.
-  public func executeMany(_ batch: BatchStatement, _ rows: [[SQLValue]], timeout: Duration?) async throws -> Int {
-    let deadline = timeout.map { ContinuousClock.now + $0 }
-    var changed = 0
-    for (index, row) in rows.enumerated() {
-      do {
-        changed += try await execute(batch.sql(binding: row), timeout: deadline.map { $0 - .now })
-      } catch var error as DatabaseError {
-        error.batchRow = index
-        throw error
-      }
-    }
-    return changed
-  }
-
   /// COMMIT, as text.
   public func commit() async throws {
     _ = try await execute("COMMIT", timeout: nil)

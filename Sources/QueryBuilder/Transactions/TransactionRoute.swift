@@ -37,11 +37,6 @@ public struct TransactionRoute: Sendable {
     try await context.run { try await $0.fetchOne(sql, timeout: Self.earlier(timeout, $1)) }
   }
 
-  /// Runs `batch` once per row (already checked) in the block; returns the rows changed.
-  public func executeMany(_ batch: BatchStatement, _ rows: [[SQLValue]], timeout: Duration? = nil) async throws -> Int {
-    try await context.run { try await $0.executeMany(batch, rows, timeout: Self.earlier(timeout, $1)) }
-  }
-
   /// Runs `body` with the block's session in the block's turn, for a backend's own
   /// operations that the session protocol does not cover (PostgreSQL's COPY, say).
   /// `body` gets the session and the block's remaining budget.

@@ -94,6 +94,21 @@ struct ExecuteManyTests {
   }
 
   @Test(arguments: Backend.allCases)
+  func aFailedBatchCaughtInsideABlockRollsBackOnlyItselfAndTheBlockGoesOn(_ backend: Backend) async throws {
+    try await withBatchTable(backend, "caught_in_block") { (db) async throws in
+      try await db.atomic {
+        try await db.execute("INSERT INTO batch (id, name) VALUES (100, 'before')")
+        let error = await #expect(throws: DatabaseError.self) {
+          try await db.executeMany("INSERT INTO batch (id) VALUES ($1)", [[1], [2], [-3]])  // CHECK fails
+        }
+        #expect(error?.batchRow == 2)
+        try await db.executeMany("INSERT INTO batch (id, name) VALUES ($1, $2)", [[4, "after"]])
+      }
+      #expect(try await Self.names(db) == ["after", "before"])
+    }
+  }
+
+  @Test(arguments: Backend.allCases)
   func rowsOfTheWrongSizeAndInterpolatedValuesAreRejectedBeforeAnythingRuns(_ backend: Backend) async throws {
     try await withBatchTable(backend, "misuse") { (db) async throws in
       let short = await #expect(throws: MisuseError.self) {

@@ -1,4 +1,5 @@
 @testable import PGBackend
+import PostgresTestSupport
 import Testing
 
 /// The pool's rules, driven without a server: fake connection ids and instants.
@@ -160,7 +161,7 @@ import Testing
   /// no connection both idle and leased, waiters served in arrival order.
   @Test(arguments: [1, 2, 3, 4, 5])
   func randomEventsKeepTheInvariants(_ seed: UInt64) {
-    var random = SplitMix(seed: seed)
+    var random = SeededGenerator(seed: seed)
     var pool = machine(min: 1, max: 3, maxQueries: 5, lifetime: .seconds(10))
     var now = t0
     var nextConnection = 1, nextWaiter = 1
@@ -221,15 +222,3 @@ import Testing
   }
 }
 
-/// A small deterministic generator for the random-event test.
-struct SplitMix {
-  var state: UInt64
-  init(seed: UInt64) { state = seed }
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
-}

@@ -49,7 +49,7 @@ struct TransactionsStressTests {
   }
 
   static func plans(count: Int, seed: UInt64) -> [Plan] {
-    var random = SplitMix64(seed: seed)
+    var random = SeededGenerator(seed: seed)
     func failure(percent: Int) -> Failure? {
       guard Int.random(in: 0..<100, using: &random) < percent else { return nil }
       return Failure.allCases.randomElement(using: &random)
