@@ -77,6 +77,7 @@ extension PGConnectionHandle {
   private func runOnce(_ sql: RenderedSQL, mode: ResultMode, clock: inout StatementClock) async throws -> PGStatementOutcome {
     if mode == .execute && sql.binds.isEmpty {
       try Task.checkCancellation()
+      expectReply()
       guard PQsendQuery(conn, sql.text) == 1 else { throw connectionLost(sql) }
       try await flush(&clock, sql: sql)
       return try outcome(of: try await collectResults(&clock, sql: sql), statement: nil, sql: sql)
@@ -86,6 +87,7 @@ extension PGConnectionHandle {
     // A cancel sent while the server sat idle between two steps was ignored there:
     // check before every message, so that only a statement in flight is ever cancelled.
     try Task.checkCancellation()
+    expectReply()
     let sent = parameters.withCArrays { values, lengths, formats in
       PQsendQueryPrepared(conn, statement.name, Int32(sql.binds.count), values, lengths, formats,
                           statement.resultFormat)
@@ -103,6 +105,7 @@ extension PGConnectionHandle {
     try await deallocatePending(&clock)
     try Task.checkCancellation()
     let name = cache.nextName()
+    expectReply()
     guard PQsendPrepare(conn, name, sql.text, 0, nil) == 1 else { throw connectionLost(sql) }
     try await flush(&clock, sql: sql)
     _ = try outcome(of: try await collectResults(&clock, sql: sql), statement: nil, sql: sql)
@@ -118,6 +121,7 @@ extension PGConnectionHandle {
   /// Describes the statement just prepared as `name` and caches it.
   private func describe(_ sql: RenderedSQL, name: String, clock: inout StatementClock) async throws -> PreparedStatement {
     try Task.checkCancellation()
+    expectReply()
     guard PQsendDescribePrepared(conn, name) == 1 else { throw connectionLost(sql) }
     try await flush(&clock, sql: sql)
     let described = try await collectResults(&clock, sql: sql)

@@ -25,6 +25,11 @@ final class PGConnectionHandle: @unchecked Sendable {
   var busyPoll: BusyPoll
   private let noticeSink: Unmanaged<NoticeSink>
   private let reactor = SocketReactor.shared
+  /// The socket's lasting watch, made at the first wait.
+  private var registration: SocketReactor.Registration?
+  /// Set just before sending a message: the next wait is for its reply, which
+  /// cannot have arrived unseen (see `SocketReactor.wait(_:for:deadline:trustingEdges:)`).
+  private var nextWaitTrustsEdges = false
 
   init(conn: OpaquePointer, cacheCapacity: Int, busyPollBudget: Duration, logger: Logger) {
     self.conn = conn
@@ -40,6 +45,7 @@ final class PGConnectionHandle: @unchecked Sendable {
   }
 
   deinit {
+    if let registration { reactor.unregister(registration, socketIsOpen: PQsocket(conn) == registration.fd) }
     PQfinish(conn)
     noticeSink.release()
   }
@@ -71,6 +77,8 @@ final class PGConnectionHandle: @unchecked Sendable {
   func readWhatArrivedWhileIdle() -> Bool {
     let fd = PQsocket(conn)
     guard fd >= 0, !isBroken else { return false }
+    // The reactor saw every arrival on a watched socket: nothing came, nothing to read.
+    if let registration, registration.fd == fd, !reactor.takeArrivals(registration) { return true }
     // A closing server sends its FATAL notice and then EOF: read until nothing is left.
     for _ in 0..<4 {
       var descriptor = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
@@ -159,12 +167,39 @@ final class PGConnectionHandle: @unchecked Sendable {
     }
   }
 
+  /// Marks the message about to be sent as the one the next wait is for: that wait
+  /// then needs no system call. Call it right before the send.
+  func expectReply() {
+    guard let registration else { return }
+    reactor.forgetArrivals(registration)
+    nextWaitTrustsEdges = true
+  }
+
+  /// Waits until the socket is ready for `interest` (or the task is cancelled, when
+  /// `endsOnCancellation`), on the socket's lasting watch.
+  /// - Returns: false when the socket is gone.
+  func waitForSocket(_ interest: SocketReactor.Interest, deadline: ContinuousClock.Instant?,
+                     endsOnCancellation: Bool = false) async -> SocketReactor.Outcome? {
+    let fd = PQsocket(conn)
+    guard fd >= 0 else { return nil }
+    let trusting = nextWaitTrustsEdges
+    nextWaitTrustsEdges = false
+    if registration?.fd != fd {
+      if let old = registration { reactor.unregister(old, socketIsOpen: false) }
+      registration = reactor.register(fd: fd)
+    }
+    guard let registration else {
+      return await reactor.wait(fd: fd, for: interest, deadline: deadline, endsOnCancellation: endsOnCancellation)
+    }
+    return await reactor.wait(registration, for: interest, deadline: deadline, trustingEdges: trusting,
+                              endsOnCancellation: endsOnCancellation)
+  }
+
   /// Waits for the socket; on the statement's deadline sends a cancel, and if the
   /// server does not answer that within the grace period, gives the connection up.
   private func wait(for interest: SocketReactor.Interest, clock: inout StatementClock, sql: RenderedSQL?) async throws {
-    let fd = PQsocket(conn)
-    guard fd >= 0 else { throw connectionLost(sql) }
-    guard await reactor.wait(fd: fd, for: interest, deadline: clock.deadline) == .timedOut else { return }
+    guard let outcome = await waitForSocket(interest, deadline: clock.deadline) else { throw connectionLost(sql) }
+    guard outcome == .timedOut else { return }
     if let timeout = clock.timeout, !clock.cancelSent {
       clock.cancelSent = true
       clock.deadline = .now + StatementClock.cancelGrace

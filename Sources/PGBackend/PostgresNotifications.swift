@@ -177,7 +177,12 @@ extension PGConnectionHandle {
   func readWhenReadable() async -> Bool {
     let fd = PQsocket(conn)
     guard fd >= 0, !isBroken else { return false }
-    _ = await SocketReactor.shared.waitUnlessCancelled(fd: fd, for: .read)
+    let outcome = await withTaskCancellationHandler {
+      await waitForSocket(.read, deadline: nil, endsOnCancellation: true)
+    } onCancel: {
+      SocketReactor.shared.endWait(fd: fd)
+    }
+    guard outcome != nil else { return false }
     if Task.isCancelled { return true }
     return PQconsumeInput(conn) == 1 && !isBroken
   }

@@ -9,11 +9,45 @@ import CLibPQ
 
 extension SocketReactor {
   /// The operating system's readiness API: epoll on Linux, kqueue on Darwin.
-  /// Registrations are one-shot: each `arm` reports at most one event.
+  /// `arm` is one-shot (it reports at most one event); `register` is edge-triggered
+  /// and lasts until `unregister` or the socket's closing.
   ///
   /// `@unchecked Sendable`: it holds only file descriptors, and epoll_ctl / kevent
   /// may be called from any thread while another sleeps in epoll_wait / kevent.
   final class Poller: @unchecked Sendable {
+    /// What a socket became ready for.
+    struct Events: OptionSet, Sendable {
+      let rawValue: UInt8
+      static let readable = Events(rawValue: 1)
+      static let writable = Events(rawValue: 2)
+      /// Closed, reset or in error: every wait on it should end.
+      static let hangUp = Events(rawValue: 4)
+
+      /// Whether these events end a wait for `interest`.
+      func intersects(_ interest: Interest) -> Bool {
+        switch interest {
+        case .read: !isDisjoint(with: [.readable, .hangUp])
+        case .write: !isDisjoint(with: [.writable, .hangUp])
+        case .readWrite: !isEmpty
+        }
+      }
+    }
+
+    /// Whether `fd` is ready for `interest` right now (or in error), without waiting.
+    static func isReady(fd: Int32, for interest: Interest) -> Bool {
+      let events: Int16 = switch interest {
+      case .read: Int16(POLLIN)
+      case .write: Int16(POLLOUT)
+      case .readWrite: Int16(POLLIN | POLLOUT)
+      }
+      var descriptor = pollfd(fd: fd, events: events, revents: 0)
+      #if canImport(Glibc)
+      return Glibc.poll(&descriptor, 1, 0) != 0
+      #else
+      return Darwin.poll(&descriptor, 1, 0) != 0
+      #endif
+    }
+
     #if canImport(Glibc)
     private let epollFD: Int32
     private let wakeFD: Int32
@@ -43,6 +77,23 @@ extension SocketReactor {
       return false
     }
 
+    /// Watches `fd` for every arrival, edge-triggered, until `unregister` or its
+    /// closing; false if the socket cannot be watched.
+    func register(fd: Int32) -> Bool {
+      var event = epoll_event()
+      event.events = EPOLLIN.rawValue | EPOLLOUT.rawValue | EPOLLRDHUP.rawValue | EPOLLET.rawValue
+      event.data.fd = fd
+      if epoll_ctl(epollFD, EPOLL_CTL_ADD, fd, &event) == 0 { return true }
+      // Armed one-shot before (while connecting): turn that into the lasting watch.
+      return errno == EEXIST && epoll_ctl(epollFD, EPOLL_CTL_MOD, fd, &event) == 0
+    }
+
+    /// Stops watching a registered socket that is still open.
+    func unregister(fd: Int32) {
+      var event = epoll_event()
+      _ = epoll_ctl(epollFD, EPOLL_CTL_DEL, fd, &event)
+    }
+
     /// Cancels an armed registration (after a timeout).
     func disarm(fd: Int32) {
       var event = epoll_event()
@@ -58,7 +109,7 @@ extension SocketReactor {
     }
 
     /// Sleeps until events or `timeout` ms (-1: forever); appends ready sockets.
-    func poll(timeout: Int32, into ready: inout [Int32]) {
+    func poll(timeout: Int32, into ready: inout [(fd: Int32, events: Events)]) {
       withUnsafeTemporaryAllocation(of: epoll_event.self, capacity: 64) { events in
         guard let base = events.baseAddress else { return }
         let count = epoll_wait(epollFD, base, 64, timeout)
@@ -69,10 +120,18 @@ extension SocketReactor {
             var value: UInt64 = 0
             _ = withUnsafeMutableBytes(of: &value) { read(wakeFD, $0.baseAddress, 8) }
           } else {
-            ready.append(fd)
+            ready.append((fd, Self.events(events[index].events)))
           }
         }
       }
+    }
+
+    private static func events(_ flags: UInt32) -> Events {
+      var events: Events = []
+      if flags & EPOLLIN.rawValue != 0 { events.insert(.readable) }
+      if flags & EPOLLOUT.rawValue != 0 { events.insert(.writable) }
+      if flags & (EPOLLRDHUP.rawValue | EPOLLHUP.rawValue | EPOLLERR.rawValue) != 0 { events.insert(.hangUp) }
+      return events
     }
     #else
     private let queue: Int32
@@ -97,6 +156,17 @@ extension SocketReactor {
       return kevent(queue, changes, Int32(changes.count), nil, 0, nil) == 0
     }
 
+    func register(fd: Int32) -> Bool {
+      let flags = UInt16(EV_ADD | EV_ENABLE | EV_CLEAR)
+      var changes = [
+        kevent(ident: UInt(fd), filter: Int16(EVFILT_READ), flags: flags, fflags: 0, data: 0, udata: nil),
+        kevent(ident: UInt(fd), filter: Int16(EVFILT_WRITE), flags: flags, fflags: 0, data: 0, udata: nil),
+      ]
+      return kevent(queue, &changes, 2, nil, 0, nil) == 0
+    }
+
+    func unregister(fd: Int32) { disarm(fd: fd) }
+
     func disarm(fd: Int32) {
       var changes = [
         kevent(ident: UInt(fd), filter: Int16(EVFILT_READ), flags: UInt16(EV_DELETE), fflags: 0, data: 0, udata: nil),
@@ -110,7 +180,7 @@ extension SocketReactor {
       _ = kevent(queue, &event, 1, nil, 0, nil)
     }
 
-    func poll(timeout: Int32, into ready: inout [Int32]) {
+    func poll(timeout: Int32, into ready: inout [(fd: Int32, events: Events)]) {
       var events = [kevent](repeating: kevent(), count: 64)
       var spec = timespec(tv_sec: Int(timeout / 1000), tv_nsec: Int(timeout % 1000) * 1_000_000)
       let count = timeout < 0
@@ -118,7 +188,9 @@ extension SocketReactor {
         : kevent(queue, nil, 0, &events, 64, &spec)
       guard count > 0 else { return }
       for event in events[0..<Int(count)] where event.filter != Int16(EVFILT_USER) {
-        ready.append(Int32(event.ident))
+        var kinds: Events = event.filter == Int16(EVFILT_WRITE) ? .writable : .readable
+        if event.flags & UInt16(EV_EOF | EV_ERROR) != 0 { kinds.insert(.hangUp) }
+        ready.append((Int32(event.ident), kinds))
       }
     }
     #endif

@@ -10,6 +10,14 @@ import Synchronization
 /// `kevent` (Darwin) and resumes the waiting task when its socket is ready or its
 /// deadline passes.
 ///
+/// A socket is watched in one of two ways:
+/// - a one-shot wait (`wait(fd:for:deadline:)`), armed anew for each wait: for
+///   sockets that come and go, such as a connection being opened;
+/// - a ``Registration``, made once for an open connection's socket and reporting
+///   every arrival (edge-triggered): a wait then costs no system call when the
+///   caller knows no reply can have arrived unseen (see `wait(_:for:deadline:trustingEdges:)`),
+///   and an idle connection's socket tells whether anything came while it sat idle.
+///
 /// Wake-ups may be spurious; callers re-check libpq's state after every wait.
 final class SocketReactor: Sendable {
   /// What a waiter wants from its socket.
@@ -29,8 +37,22 @@ final class SocketReactor: Sendable {
     let deadline: ContinuousClock.Instant?
   }
 
+  /// A socket watched for as long as its connection lives; see ``register(fd:)``.
+  struct Registration: Sendable {
+    let fd: Int32
+    let token: UInt64
+  }
+
+  /// What the reactor knows of a registered socket.
+  private struct RegisteredSocket {
+    let token: UInt64
+    /// Readiness reported while nobody waited, not yet taken.
+    var pending: Poller.Events = []
+  }
+
   private struct State {
     var waiters: [Int32: Waiter] = [:]
+    var registered: [Int32: RegisteredSocket] = [:]
     var nextToken: UInt64 = 0
     var timedWaiters = 0
     /// The deadline the loop is sleeping towards, if any.
@@ -50,34 +72,17 @@ final class SocketReactor: Sendable {
     BackgroundThread.start { [unowned self] in self.runLoop(poller) }
   }
 
-  /// Suspends until `fd` is ready for `interest` or the task is cancelled (then it
-  /// returns `.ready` at once, like a spurious wake-up: the caller checks for
-  /// cancellation). For waits of unbounded length, such as a listener's.
-  func waitUnlessCancelled(fd: Int32, for interest: Interest) async -> Outcome {
-    await withTaskCancellationHandler {
-      await wait(fd: fd, for: interest, deadline: nil, endsOnCancellation: true)
-    } onCancel: {
-      resume(fd: fd, outcome: .ready)
-    }
-  }
+  /// Ends the wait on `fd`, if any, as if the socket were ready: how a cancelled
+  /// task's unbounded wait (a listener's) is woken.
+  func endWait(fd: Int32) { resume(fd: fd, outcome: .ready) }
 
-  /// Suspends until `fd` is ready for `interest` or `deadline` passes.
+  /// Suspends until `fd` is ready for `interest` or `deadline` passes (a one-shot
+  /// wait: the socket is armed for this wait only).
   func wait(fd: Int32, for interest: Interest, deadline: ContinuousClock.Instant? = nil,
             endsOnCancellation: Bool = false) async -> Outcome {
     await withUnsafeContinuation { (continuation: UnsafeContinuation<Outcome, Never>) in
-      let wakeLoop: Bool = state.withLock { state in
-        state.nextToken &+= 1
-        if let old = state.waiters.updateValue(
-          Waiter(token: state.nextToken, continuation: continuation, deadline: deadline), forKey: fd) {
-          // One waiter per socket: a connection never waits twice at once. Be safe anyway.
-          if old.deadline != nil { state.timedWaiters -= 1 }
-          old.continuation.resume(returning: .ready)
-        }
-        guard let deadline else { return false }
-        state.timedWaiters += 1
-        if state.isSleepingForever { return true }
-        if let until = state.sleepingUntil, deadline < until { return true }
-        return false
+      let wakeLoop = state.withLock { state in
+        Self.addWaiter(fd, continuation, deadline, to: &state)
       }
       if !poller.arm(fd: fd, interest: interest) {
         // The socket is unusable (closed under us): wake the caller, who will see the
@@ -91,6 +96,101 @@ final class SocketReactor: Sendable {
     }
   }
 
+  /// Watches an open connection's socket for the connection's whole life, reporting
+  /// every arrival; nil if the socket cannot be watched. End it with ``unregister(_:socketIsOpen:)``
+  /// before the socket is closed.
+  func register(fd: Int32) -> Registration? {
+    let registration: Registration = state.withLock { state in
+      state.nextToken &+= 1
+      let registration = Registration(fd: fd, token: state.nextToken)
+      state.registered[fd] = RegisteredSocket(token: registration.token)
+      return registration
+    }
+    guard poller.register(fd: fd) else {
+      unregister(registration, socketIsOpen: false)
+      return nil
+    }
+    return registration
+  }
+
+  /// Stops watching a registered socket. `socketIsOpen` false means libpq already
+  /// closed it: its number may belong to another socket by now, which is left alone.
+  func unregister(_ registration: Registration, socketIsOpen: Bool) {
+    let isCurrent = state.withLock { state in
+      guard state.registered[registration.fd]?.token == registration.token else { return false }
+      state.registered[registration.fd] = nil
+      return true
+    }
+    if isCurrent && socketIsOpen { poller.unregister(fd: registration.fd) }
+  }
+
+  /// Forgets what arrived on a registered socket so far: called just before sending
+  /// a message whose reply the next trusting wait is for.
+  func forgetArrivals(_ registration: Registration) {
+    state.withLock { state in
+      guard state.registered[registration.fd]?.token == registration.token else { return }
+      state.registered[registration.fd]?.pending = []
+    }
+  }
+
+  /// Whether anything arrived on a registered socket while nobody waited, clearing
+  /// the record; true too when the registration is no longer current.
+  func takeArrivals(_ registration: Registration) -> Bool {
+    state.withLock { state in
+      guard let record = state.registered[registration.fd], record.token == registration.token else { return true }
+      state.registered[registration.fd]?.pending = []
+      return !record.pending.isEmpty
+    }
+  }
+
+  /// Suspends until a registered socket is ready for `interest` or `deadline` passes.
+  ///
+  /// With `trustingEdges` the wait relies on the reactor having seen every arrival
+  /// since ``forgetArrivals(_:)``: right for the first wait after sending a message,
+  /// whose reply cannot have been read yet. Otherwise (libpq may have left data in
+  /// the socket after a partial read) the socket is checked first, without waiting.
+  func wait(_ registration: Registration, for interest: Interest, deadline: ContinuousClock.Instant?,
+            trustingEdges: Bool, endsOnCancellation: Bool = false) async -> Outcome {
+    let fd = registration.fd
+    if !trustingEdges && Poller.isReady(fd: fd, for: interest) { return .ready }
+    return await withUnsafeContinuation { (continuation: UnsafeContinuation<Outcome, Never>) in
+      let (arrived, wakeLoop): (Bool, Bool) = state.withLock { state in
+        if let record = state.registered[fd], record.token == registration.token {
+          if record.pending.intersects(interest) {
+            state.registered[fd]?.pending = []
+            return (true, false)
+          }
+        } else {
+          return (true, false)  // unregistered under us: the caller will find out from libpq
+        }
+        return (false, Self.addWaiter(fd, continuation, deadline, to: &state))
+      }
+      if arrived {
+        continuation.resume(returning: .ready)
+        return
+      }
+      if wakeLoop { poller.wake() }
+      if endsOnCancellation && Task.isCancelled { resume(fd: fd, outcome: .ready) }
+    }
+  }
+
+  /// Records a waiter; returns whether the loop must wake to see its deadline.
+  private static func addWaiter(_ fd: Int32, _ continuation: UnsafeContinuation<Outcome, Never>,
+                                _ deadline: ContinuousClock.Instant?, to state: inout State) -> Bool {
+    state.nextToken &+= 1
+    if let old = state.waiters.updateValue(
+      Waiter(token: state.nextToken, continuation: continuation, deadline: deadline), forKey: fd) {
+      // One waiter per socket: a connection never waits twice at once. Be safe anyway.
+      if old.deadline != nil { state.timedWaiters -= 1 }
+      old.continuation.resume(returning: .ready)
+    }
+    guard let deadline else { return false }
+    state.timedWaiters += 1
+    if state.isSleepingForever { return true }
+    if let until = state.sleepingUntil, deadline < until { return true }
+    return false
+  }
+
   private func resume(fd: Int32, outcome: Outcome) {
     let waiter: Waiter? = state.withLock { state in
       guard let waiter = state.waiters.removeValue(forKey: fd) else { return nil }
@@ -101,14 +201,27 @@ final class SocketReactor: Sendable {
   }
 
   private func runLoop(_ poller: Poller) {
-    var readyFDs: [Int32] = []
+    var ready: [(fd: Int32, events: Poller.Events)] = []
     while true {
       let timeout = nextTimeout()
-      readyFDs.removeAll(keepingCapacity: true)
-      poller.poll(timeout: timeout, into: &readyFDs)
-      for fd in readyFDs { resume(fd: fd, outcome: .ready) }
+      ready.removeAll(keepingCapacity: true)
+      poller.poll(timeout: timeout, into: &ready)
+      for (fd, events) in ready { deliver(events, on: fd) }
       expireTimers(poller)
     }
+  }
+
+  /// Wakes the socket's waiter, or keeps the news for a registered socket's next wait.
+  private func deliver(_ events: Poller.Events, on fd: Int32) {
+    let waiter: Waiter? = state.withLock { state in
+      if let waiter = state.waiters.removeValue(forKey: fd) {
+        if waiter.deadline != nil { state.timedWaiters -= 1 }
+        return waiter
+      }
+      state.registered[fd]?.pending.formUnion(events)
+      return nil
+    }
+    waiter?.continuation.resume(returning: .ready)
   }
 
   /// Milliseconds until the earliest deadline (-1 for none), noting what the loop
@@ -137,21 +250,22 @@ final class SocketReactor: Sendable {
 
   private func expireTimers(_ poller: Poller) {
     let now = ContinuousClock.now
-    let expired: [(Int32, Waiter)] = state.withLock { state in
+    let expired: [(fd: Int32, waiter: Waiter, isRegistered: Bool)] = state.withLock { state in
       guard state.timedWaiters > 0 else { return [] }
-      var expired: [(Int32, Waiter)] = []
+      var expired: [(fd: Int32, waiter: Waiter, isRegistered: Bool)] = []
       for (fd, waiter) in state.waiters {
-        if let d = waiter.deadline, d <= now { expired.append((fd, waiter)) }
+        if let d = waiter.deadline, d <= now { expired.append((fd, waiter, state.registered[fd] != nil)) }
       }
-      for (fd, _) in expired {
-        state.waiters.removeValue(forKey: fd)
+      for entry in expired {
+        state.waiters.removeValue(forKey: entry.fd)
         state.timedWaiters -= 1
       }
       return expired
     }
-    for (fd, waiter) in expired {
-      poller.disarm(fd: fd)
-      waiter.continuation.resume(returning: .timedOut)
+    for entry in expired {
+      // A registered socket stays watched; a one-shot arming is withdrawn.
+      if !entry.isRegistered { poller.disarm(fd: entry.fd) }
+      entry.waiter.continuation.resume(returning: .timedOut)
     }
   }
 }

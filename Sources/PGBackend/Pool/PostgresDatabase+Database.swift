@@ -114,8 +114,8 @@ extension PostgresDatabase {
   /// session are let through without a reset.
   static func mayLeaveSessionState(_ sql: SQL) -> Bool {
     // Only the SQL text written by the programmer or the builder can change the
-    // session; binds and quoted identifiers cannot. Scanned as bytes in place,
-    // case-insensitively, without copying: this runs for every pool-level statement.
+    // session; binds and quoted identifiers cannot. Scanned once, as bytes in place,
+    // case-insensitively: this runs for every pool-level statement.
     var sawKeyword = false
     for segment in sql.segments {
       var text: String
@@ -130,11 +130,11 @@ extension PostgresDatabase {
           sawKeyword = true
           guard plainKeywords.contains(where: { equalsLowercased(keyword, $0) }) else { return true }
           if equalsLowercased(keyword, selectKeyword) || equalsLowercased(keyword, withKeyword),
-             containsLowercased(bytes, intoNeedle) {
+             contains(bytes, intoNeedle, at: nil) {
             return true  // SELECT ... INTO creates a table (a temporary one, perhaps)
           }
         }
-        return sessionNeedles.contains { containsLowercased(bytes, $0) }
+        return containsSessionNeedle(bytes)
       }
       if risky { return true }
     }
@@ -145,8 +145,13 @@ extension PostgresDatabase {
   private static let selectKeyword = Array("select".utf8)
   private static let withKeyword = Array("with".utf8)
   private static let intoNeedle = Array(" into ".utf8)
-  private static let sessionNeedles = ["pg_advisory", "set_config", "temp", "dblink", "lo_open", "pg_notify", ";"]
-    .map { Array($0.utf8) }
+  /// Words that call a function or make an object that outlives the statement,
+  /// grouped by their first letter so that one pass over the text finds any of them.
+  private static let advisoryNeedles = ["pg_advisory", "pg_notify"].map { Array($0.utf8) }
+  private static let setConfigNeedle = Array("set_config".utf8)
+  private static let tempNeedle = Array("temp".utf8)
+  private static let dblinkNeedle = Array("dblink".utf8)
+  private static let largeObjectNeedle = Array("lo_open".utf8)
 
   @inline(__always)
   private static func lowercased(_ byte: UInt8) -> UInt8 {
@@ -167,17 +172,34 @@ extension PostgresDatabase {
     word.count == lowercaseWord.count && zip(word, lowercaseWord).allSatisfy { lowercased($0) == $1 }
   }
 
-  /// Whether `bytes` contain `needle` (lowercase), ignoring ASCII case.
-  private static func containsLowercased(_ bytes: UnsafeBufferPointer<UInt8>, _ needle: [UInt8]) -> Bool {
-    guard let first = needle.first, bytes.count >= needle.count else { return false }
-    var start = 0
-    while start <= bytes.count - needle.count {
-      if lowercased(bytes[start]) == first {
-        var offset = 1
-        while offset < needle.count, lowercased(bytes[start + offset]) == needle[offset] { offset += 1 }
-        if offset == needle.count { return true }
+  /// Whether any of the session-changing words, or a `;` (a second statement), occurs
+  /// in `bytes`, ignoring ASCII case: one pass, comparing a word only where its first
+  /// letter is.
+  private static func containsSessionNeedle(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    for index in bytes.indices {
+      let found = switch lowercased(bytes[index]) {
+      case UInt8(ascii: ";"): true
+      case UInt8(ascii: "p"): advisoryNeedles.contains { contains(bytes, $0, at: index) }
+      case UInt8(ascii: "s"): contains(bytes, setConfigNeedle, at: index)
+      case UInt8(ascii: "t"): contains(bytes, tempNeedle, at: index)
+      case UInt8(ascii: "d"): contains(bytes, dblinkNeedle, at: index)
+      case UInt8(ascii: "l"): contains(bytes, largeObjectNeedle, at: index)
+      default: false
       }
-      start += 1
+      if found { return true }
+    }
+    return false
+  }
+
+  /// Whether `needle` (lowercase) occurs in `bytes` at `position`, or anywhere when
+  /// `position` is nil, ignoring ASCII case.
+  private static func contains(_ bytes: UnsafeBufferPointer<UInt8>, _ needle: [UInt8], at position: Int?) -> Bool {
+    guard bytes.count >= needle.count else { return false }
+    let starts = position.map { $0...$0 } ?? 0...(bytes.count - needle.count)
+    for start in starts where start + needle.count <= bytes.count {
+      var offset = 0
+      while offset < needle.count, lowercased(bytes[start + offset]) == needle[offset] { offset += 1 }
+      if offset == needle.count { return true }
     }
     return false
   }

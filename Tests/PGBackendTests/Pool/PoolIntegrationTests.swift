@@ -205,7 +205,9 @@ struct PoolLifecycleTests {
     for risky: SQL in ["SET statement_timeout = 0", "LISTEN x", "SELECT pg_advisory_lock(1)",
                        "SELECT set_config('a.b', 'c', false)", "SELECT * INTO TEMP t FROM users",
                        "BEGIN", "DECLARE c CURSOR WITH HOLD FOR SELECT 1", "CREATE TEMP TABLE t (x int)",
-                       "SELECT 1; SET x = 1", "PREPARE p AS SELECT 1"] {
+                       "SELECT 1; SET x = 1", "PREPARE p AS SELECT 1", "SELECT PG_NOTIFY('c', 'x')",
+                       "SELECT Pg_Advisory_Xact_Lock(1)", "SELECT dblink_connect('x')", "SELECT LO_OPEN(1, 2)",
+                       "select * from users cross join temp", "SELECT 1;"] {
       #expect(PostgresDatabase.mayLeaveSessionState(risky), "\(risky)")
     }
   }
