@@ -78,14 +78,27 @@ extension SocketReactor {
     }
 
     /// Watches `fd` for every arrival, edge-triggered, until `unregister` or its
-    /// closing; false if the socket cannot be watched.
+    /// closing; false if the socket cannot be watched. Room to write is not watched
+    /// (a Unix socket reports it each time the server reads): see `watchWrites`.
     func register(fd: Int32) -> Bool {
-      var event = epoll_event()
-      event.events = EPOLLIN.rawValue | EPOLLOUT.rawValue | EPOLLRDHUP.rawValue | EPOLLET.rawValue
-      event.data.fd = fd
+      var event = Self.lastingEvent(fd: fd, writes: false)
       if epoll_ctl(epollFD, EPOLL_CTL_ADD, fd, &event) == 0 { return true }
       // Armed one-shot before (while connecting): turn that into the lasting watch.
       return errno == EEXIST && epoll_ctl(epollFD, EPOLL_CTL_MOD, fd, &event) == 0
+    }
+
+    /// Adds room to write to a registered socket's watch, or takes it away again.
+    /// Adding it reports the socket at once if it is writable now.
+    func watchWrites(fd: Int32, _ writes: Bool) {
+      var event = Self.lastingEvent(fd: fd, writes: writes)
+      _ = epoll_ctl(epollFD, EPOLL_CTL_MOD, fd, &event)
+    }
+
+    private static func lastingEvent(fd: Int32, writes: Bool) -> epoll_event {
+      var event = epoll_event()
+      event.events = EPOLLIN.rawValue | EPOLLRDHUP.rawValue | EPOLLET.rawValue | (writes ? EPOLLOUT.rawValue : 0)
+      event.data.fd = fd
+      return event
     }
 
     /// Stops watching a registered socket that is still open.
@@ -157,12 +170,15 @@ extension SocketReactor {
     }
 
     func register(fd: Int32) -> Bool {
-      let flags = UInt16(EV_ADD | EV_ENABLE | EV_CLEAR)
-      var changes = [
-        kevent(ident: UInt(fd), filter: Int16(EVFILT_READ), flags: flags, fflags: 0, data: 0, udata: nil),
-        kevent(ident: UInt(fd), filter: Int16(EVFILT_WRITE), flags: flags, fflags: 0, data: 0, udata: nil),
-      ]
-      return kevent(queue, &changes, 2, nil, 0, nil) == 0
+      var change = kevent(ident: UInt(fd), filter: Int16(EVFILT_READ), flags: UInt16(EV_ADD | EV_ENABLE | EV_CLEAR),
+                          fflags: 0, data: 0, udata: nil)
+      return kevent(queue, &change, 1, nil, 0, nil) == 0
+    }
+
+    func watchWrites(fd: Int32, _ writes: Bool) {
+      let flags = writes ? UInt16(EV_ADD | EV_ENABLE | EV_CLEAR) : UInt16(EV_DELETE)
+      var change = kevent(ident: UInt(fd), filter: Int16(EVFILT_WRITE), flags: flags, fflags: 0, data: 0, udata: nil)
+      _ = kevent(queue, &change, 1, nil, 0, nil)
     }
 
     func unregister(fd: Int32) { disarm(fd: fd) }

@@ -153,6 +153,9 @@ final class SocketReactor: Sendable {
             trustingEdges: Bool, endsOnCancellation: Bool = false) async -> Outcome {
     let fd = registration.fd
     if !trustingEdges && Poller.isReady(fd: fd, for: interest) { return .ready }
+    let watchesWrites = interest != .read
+    if watchesWrites { poller.watchWrites(fd: fd, true) }
+    defer { if watchesWrites { poller.watchWrites(fd: fd, false) } }
     return await withUnsafeContinuation { (continuation: UnsafeContinuation<Outcome, Never>) in
       let (arrived, wakeLoop): (Bool, Bool) = state.withLock { state in
         if let record = state.registered[fd], record.token == registration.token {
