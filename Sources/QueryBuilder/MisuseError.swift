@@ -23,7 +23,7 @@ extension RenderedSQL {
   /// silently cut the statement there) and no more binds than the dialect allows.
   /// - Throws: ``MisuseError``.
   public func validate(for dialect: SQLDialect) throws {
-    if text.utf8.contains(0) {
+    if text.utf8Contains(0) {
       throw MisuseError("SQL text contains a NUL byte; it would be cut off there. Pass the value as a bind instead.")
     }
     if binds.count > dialect.maxBindCount {

@@ -45,7 +45,7 @@ public enum SQLDialect: String, Sendable, Hashable, CaseIterable {
   public func quoteIdentifier(_ name: String) -> String {
     // The common case (no quote inside) skips the general-purpose search and replace,
     // which profiling showed dominating statement rendering.
-    guard name.utf8.contains(UInt8(ascii: "\"")) else { return "\"" + name + "\"" }
+    guard name.utf8Contains(UInt8(ascii: "\"")) else { return "\"" + name + "\"" }
     return "\"" + name.replacing("\"", with: "\"\"") + "\""
   }
 }

@@ -46,6 +46,23 @@ import Testing
     #expect(row.columns.index(of: "c") == nil)
   }
 
+  @Test(arguments: [4, 40])
+  func longAndShortColumnListsResolveNamesAlike(padding: Int) {
+    // Short lists are scanned, long ones indexed: the answers must not differ.
+    let names = ["ID", "id", "Name", "a", "b", "a", "B"] + (0..<padding).map { "extra_\($0)" }
+    let columns = RowColumns(names: names)
+    #expect(columns.index(of: "ID") == 0)
+    #expect(columns.index(of: "id") == 1)
+    #expect(columns.index(of: "Id") == 0)
+    #expect(columns.index(of: "NAME") == 2)
+    #expect(columns.index(of: "a") == 3)
+    #expect(columns.index(of: "A") == 3)
+    #expect(columns.index(of: "B") == 6)
+    #expect(columns.index(of: "b") == 4)
+    #expect(columns.index(of: "extra_\(padding - 1)") == names.count - 1)
+    #expect(columns.index(of: "missing") == nil)
+  }
+
   // MARK: Typed access
 
   @Test func typedSubscriptDecodesByName() throws {
