@@ -21,4 +21,30 @@ static inline int wren_sqlite_enable_foreign_keys(sqlite3 *db) {
   int rc = sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_FKEY, 1, &enabled);
   return rc == SQLITE_OK && enabled != 1 ? SQLITE_ERROR : rc;
 }
+
+/// Sets `*changed` when a statement compiled on the connection does more than read
+/// or write rows and run transactions: schema changes, pragmas (but `query_only`,
+/// which read-only transactions set and reset), ATTACH / DETACH and the like. Never
+/// refuses anything.
+static int wren_sqlite_note_session_changes(void *changed, int action, const char *a, const char *b,
+                                            const char *c, const char *d) {
+  (void)b; (void)c; (void)d;
+  switch (action) {
+  case SQLITE_SELECT: case SQLITE_READ: case SQLITE_INSERT: case SQLITE_UPDATE: case SQLITE_DELETE:
+  case SQLITE_FUNCTION: case SQLITE_TRANSACTION: case SQLITE_SAVEPOINT: case SQLITE_RECURSIVE:
+    break;
+  case SQLITE_PRAGMA:
+    if (a != 0 && sqlite3_stricmp(a, "query_only") == 0) break;
+    *(int *)changed = 1;
+    break;
+  default:
+    *(int *)changed = 1;
+  }
+  return SQLITE_OK;
+}
+
+/// Installs `wren_sqlite_note_session_changes` with `changed` as its flag.
+static inline int wren_sqlite_watch_session_changes(sqlite3 *db, int *changed) {
+  return sqlite3_set_authorizer(db, wren_sqlite_note_session_changes, changed);
+}
 #endif

@@ -19,14 +19,50 @@ final class SQLiteConnectionHandle: @unchecked Sendable {
   let db: OpaquePointer
   /// Prepared statements by SQL text.
   let cache: SQLiteStatementCache
-  /// Whether `close()` ran.
+  /// Whether `close()` ran (or the connection was handed over to another handle).
   private(set) var isClosed = false
   /// True while `db` may be interrupted (it is open).
   private let interruptGate = Mutex(true)
+  /// Set by SQLite's authorizer once a statement changed more than rows (see
+  /// `watchSessionChanges()`); nil while not watched.
+  private(set) var sessionChanges: SessionChangeFlag?
 
   private init(db: OpaquePointer, statementCacheCapacity: Int) {
     self.db = db
     self.cache = SQLiteStatementCache(capacity: statementCacheCapacity)
+  }
+
+  private init(takingOver other: SQLiteConnectionHandle) {
+    self.db = other.db
+    self.cache = other.cache
+    self.sessionChanges = other.sessionChanges
+  }
+
+  /// A flag in C memory for SQLite's authorizer to set; freed after the connection
+  /// stops using it.
+  final class SessionChangeFlag: @unchecked Sendable {
+    let pointer = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
+    init() { pointer.initialize(to: 0) }
+    var isSet: Bool { pointer.pointee != 0 }
+    deinit { pointer.deallocate() }
+  }
+
+  /// Starts noting statements that change more than rows: schema, pragmas,
+  /// attached databases (whatever a fresh copy of a template would not have).
+  func watchSessionChanges() {
+    guard !isClosed, sessionChanges == nil else { return }
+    let flag = SessionChangeFlag()
+    sessionChanges = flag
+    _ = wren_sqlite_watch_session_changes(db, flag.pointer)
+  }
+
+  /// A new handle owning this connection, its statement cache and its watch; this
+  /// handle reads as closed from now on and no longer closes the connection.
+  func handOver() -> SQLiteConnectionHandle {
+    precondition(!isClosed && deadline == nil, "only an idle, open connection can be handed over")
+    isClosed = true
+    interruptGate.withLock { $0 = false }
+    return SQLiteConnectionHandle(takingOver: self)
   }
 
   deinit {
@@ -104,7 +140,7 @@ final class SQLiteConnectionHandle: @unchecked Sendable {
   }
 
   /// When the running statement has to stop (its timeout), or nil.
-  private var deadline: ContinuousClock.Instant?
+  private(set) var deadline: ContinuousClock.Instant?
 
   /// Makes statements run from now on stop with SQLITE_INTERRUPT once `deadline`
   /// passes; nil lifts it. SQLite's progress handler checks the clock every thousand
@@ -139,6 +175,7 @@ final class SQLiteConnectionHandle: @unchecked Sendable {
     isClosed = true
     cache.removeAll()
     interruptGate.withLock { $0 = false }
+    if sessionChanges != nil { sqlite3_set_authorizer(db, nil, nil) }  // its flag may go before a deferred close
     sqlite3_close_v2(db)
   }
 

@@ -39,14 +39,17 @@ public final class SQLiteDatabase: Database, Sendable {
   public let logging: StatementLogging
   let connection: SQLiteConnectionHandle
   let lock = AsyncLock()
+  /// For a template's copy: where its connection goes back when closed.
+  let recycler: SQLiteRecycler?
 
   /// Always ``SQLDialect/sqlite``.
   public var dialect: SQLDialect { .sqlite }
 
-  init(connection: SQLiteConnectionHandle, path: String, logging: StatementLogging) {
+  init(connection: SQLiteConnectionHandle, path: String, logging: StatementLogging, recycler: SQLiteRecycler? = nil) {
     self.connection = connection
     self.path = path
     self.logging = logging
+    self.recycler = recycler
   }
 
   /// A new, empty in-memory database, isolated from every other one.
@@ -61,13 +64,18 @@ public final class SQLiteDatabase: Database, Sendable {
   /// - Throws: ``DatabaseError`` if SQLite cannot allocate the database.
   public static func inMemory(statementCacheCapacity: Int = defaultStatementCacheCapacity,
                               logging: StatementLogging = .init()) throws -> SQLiteDatabase {
-    let connection = try SQLiteConnectionHandle.open(
+    SQLiteDatabase(connection: try inMemoryConnection(statementCacheCapacity: statementCacheCapacity),
+                   path: ":memory:", logging: logging)
+  }
+
+  /// A new connection to a new, empty in-memory database.
+  static func inMemoryConnection(statementCacheCapacity: Int) throws -> SQLiteConnectionHandle {
+    try SQLiteConnectionHandle.open(
       path: ":memory:",
       flags: SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE,
       busyTimeout: .zero,
       pragmas: Self.sharedPragmas,
       statementCacheCapacity: statementCacheCapacity)
-    return SQLiteDatabase(connection: connection, path: ":memory:", logging: logging)
   }
 
   /// Opens (creating if needed) the database file at `path` in WAL mode with
@@ -152,6 +160,10 @@ public final class SQLiteDatabase: Database, Sendable {
   public func close() async {
     await lock.lockIgnoringCancellation()
     defer { lock.unlock() }
-    connection.close()
+    if let recycler, connection.resetRows(to: recycler.plan) {
+      recycler.takeBack(connection.handOver())
+    } else {
+      connection.close()
+    }
   }
 }
