@@ -33,21 +33,6 @@ extension SocketReactor {
       }
     }
 
-    /// Whether `fd` is ready for `interest` right now (or in error), without waiting.
-    static func isReady(fd: Int32, for interest: Interest) -> Bool {
-      let events: Int16 = switch interest {
-      case .read: Int16(POLLIN)
-      case .write: Int16(POLLOUT)
-      case .readWrite: Int16(POLLIN | POLLOUT)
-      }
-      var descriptor = pollfd(fd: fd, events: events, revents: 0)
-      #if canImport(Glibc)
-      return Glibc.poll(&descriptor, 1, 0) != 0
-      #else
-      return Darwin.poll(&descriptor, 1, 0) != 0
-      #endif
-    }
-
     #if canImport(Glibc)
     private let epollFD: Int32
     private let wakeFD: Int32
@@ -77,26 +62,20 @@ extension SocketReactor {
       return false
     }
 
-    /// Watches `fd` for every arrival, edge-triggered, until `unregister` or its
-    /// closing; false if the socket cannot be watched. Room to write is not watched
-    /// (a Unix socket reports it each time the server reads): see `watchWrites`.
+    /// Watches `fd` for every arrival, edge-triggered, until `unregister`, its
+    /// closing or a one-shot `arm`; false if the socket cannot be watched. Room to
+    /// write is not watched (a Unix socket reports it each time the server reads).
+    /// Data there already is reported at once.
     func register(fd: Int32) -> Bool {
-      var event = Self.lastingEvent(fd: fd, writes: false)
-      if epoll_ctl(epollFD, EPOLL_CTL_ADD, fd, &event) == 0 { return true }
-      // Armed one-shot before (while connecting): turn that into the lasting watch.
-      return errno == EEXIST && epoll_ctl(epollFD, EPOLL_CTL_MOD, fd, &event) == 0
+      var event = Self.lastingEvent(fd: fd)
+      // Usually armed one-shot before (connecting, a long result): change that.
+      if epoll_ctl(epollFD, EPOLL_CTL_MOD, fd, &event) == 0 { return true }
+      return errno == ENOENT && epoll_ctl(epollFD, EPOLL_CTL_ADD, fd, &event) == 0
     }
 
-    /// Adds room to write to a registered socket's watch, or takes it away again.
-    /// Adding it reports the socket at once if it is writable now.
-    func watchWrites(fd: Int32, _ writes: Bool) {
-      var event = Self.lastingEvent(fd: fd, writes: writes)
-      _ = epoll_ctl(epollFD, EPOLL_CTL_MOD, fd, &event)
-    }
-
-    private static func lastingEvent(fd: Int32, writes: Bool) -> epoll_event {
+    private static func lastingEvent(fd: Int32) -> epoll_event {
       var event = epoll_event()
-      event.events = EPOLLIN.rawValue | EPOLLRDHUP.rawValue | EPOLLET.rawValue | (writes ? EPOLLOUT.rawValue : 0)
+      event.events = EPOLLIN.rawValue | EPOLLRDHUP.rawValue | EPOLLET.rawValue
       event.data.fd = fd
       return event
     }
@@ -173,12 +152,6 @@ extension SocketReactor {
       var change = kevent(ident: UInt(fd), filter: Int16(EVFILT_READ), flags: UInt16(EV_ADD | EV_ENABLE | EV_CLEAR),
                           fflags: 0, data: 0, udata: nil)
       return kevent(queue, &change, 1, nil, 0, nil) == 0
-    }
-
-    func watchWrites(fd: Int32, _ writes: Bool) {
-      let flags = writes ? UInt16(EV_ADD | EV_ENABLE | EV_CLEAR) : UInt16(EV_DELETE)
-      var change = kevent(ident: UInt(fd), filter: Int16(EVFILT_WRITE), flags: flags, fflags: 0, data: 0, udata: nil)
-      _ = kevent(queue, &change, 1, nil, 0, nil)
     }
 
     func unregister(fd: Int32) { disarm(fd: fd) }

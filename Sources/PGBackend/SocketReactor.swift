@@ -13,10 +13,13 @@ import Synchronization
 /// A socket is watched in one of two ways:
 /// - a one-shot wait (`wait(fd:for:deadline:)`), armed anew for each wait: for
 ///   sockets that come and go, such as a connection being opened;
-/// - a ``Registration``, made once for an open connection's socket and reporting
-///   every arrival (edge-triggered): a wait then costs no system call when the
-///   caller knows no reply can have arrived unseen (see `wait(_:for:deadline:trustingEdges:)`),
-///   and an idle connection's socket tells whether anything came while it sat idle.
+/// - a ``Registration``, made once for an open connection's socket. Its waits for a
+///   reply to a message just sent keep the socket on a lasting, edge-triggered watch
+///   that reports every arrival: such a wait costs no system call, and an idle
+///   connection's socket tells whether anything came while it sat idle. Its other
+///   waits (room to write, the rest of a long result, a pipeline's replies) arm the
+///   socket one-shot, as the first kind does: a stream of arrivals nobody waits for
+///   would otherwise wake the reactor again and again.
 ///
 /// Wake-ups may be spurious; callers re-check libpq's state after every wait.
 final class SocketReactor: Sendable {
@@ -48,6 +51,8 @@ final class SocketReactor: Sendable {
     let token: UInt64
     /// Readiness reported while nobody waited, not yet taken.
     var pending: Poller.Events = []
+    /// Whether the socket is on the lasting watch (else it is armed one-shot per wait).
+    var isLasting = true
   }
 
   private struct State {
@@ -134,10 +139,12 @@ final class SocketReactor: Sendable {
   }
 
   /// Whether anything arrived on a registered socket while nobody waited, clearing
-  /// the record; true too when the registration is no longer current.
+  /// the record; true too when that is not known (the socket is armed one-shot, or
+  /// the registration is no longer current).
   func takeArrivals(_ registration: Registration) -> Bool {
     state.withLock { state in
-      guard let record = state.registered[registration.fd], record.token == registration.token else { return true }
+      guard let record = state.registered[registration.fd], record.token == registration.token,
+            record.isLasting else { return true }
       state.registered[registration.fd]?.pending = []
       return !record.pending.isEmpty
     }
@@ -145,31 +152,39 @@ final class SocketReactor: Sendable {
 
   /// Suspends until a registered socket is ready for `interest` or `deadline` passes.
   ///
-  /// With `trustingEdges` the wait relies on the reactor having seen every arrival
-  /// since ``forgetArrivals(_:)``: right for the first wait after sending a message,
-  /// whose reply cannot have been read yet. Otherwise (libpq may have left data in
-  /// the socket after a partial read) the socket is checked first, without waiting.
+  /// With `trustingEdges`, a wait for reading relies on the lasting watch having seen
+  /// every arrival since ``forgetArrivals(_:)``: right for the first wait after
+  /// sending a message, whose reply cannot have been read yet. Any other wait (libpq
+  /// may have left data in the socket after a partial read) arms the socket one-shot,
+  /// which reports it at once if it is ready already.
   func wait(_ registration: Registration, for interest: Interest, deadline: ContinuousClock.Instant?,
             trustingEdges: Bool, endsOnCancellation: Bool = false) async -> Outcome {
     let fd = registration.fd
-    if !trustingEdges && Poller.isReady(fd: fd, for: interest) { return .ready }
-    let watchesWrites = interest != .read
-    if watchesWrites { poller.watchWrites(fd: fd, true) }
-    defer { if watchesWrites { poller.watchWrites(fd: fd, false) } }
+    let lasting = trustingEdges && interest == .read
     return await withUnsafeContinuation { (continuation: UnsafeContinuation<Outcome, Never>) in
-      let (arrived, wakeLoop): (Bool, Bool) = state.withLock { state in
-        if let record = state.registered[fd], record.token == registration.token {
-          if record.pending.intersects(interest) {
-            state.registered[fd]?.pending = []
-            return (true, false)
-          }
-        } else {
-          return (true, false)  // unregistered under us: the caller will find out from libpq
+      enum Start { case ready, wait(wakeLoop: Bool, rearm: Bool) }
+      let start: Start = state.withLock { state in
+        guard var record = state.registered[fd], record.token == registration.token else {
+          return .ready  // unregistered under us: the caller will find out from libpq
         }
-        return (false, Self.addWaiter(fd, continuation, deadline, to: &state))
+        if lasting && record.isLasting && record.pending.intersects(interest) {
+          record.pending = []
+          state.registered[fd] = record
+          return .ready
+        }
+        let rearm = lasting != record.isLasting
+        record.isLasting = lasting
+        state.registered[fd] = record
+        return .wait(wakeLoop: Self.addWaiter(fd, continuation, deadline, to: &state), rearm: rearm)
       }
-      if arrived {
+      guard case .wait(let wakeLoop, let rearm) = start else {
         continuation.resume(returning: .ready)
+        return
+      }
+      // Back on the lasting watch, the kernel reports a reply that is there already.
+      let armed = lasting ? (!rearm || poller.register(fd: fd)) : poller.arm(fd: fd, interest: interest)
+      if !armed {
+        resume(fd: fd, outcome: .ready)
         return
       }
       if wakeLoop { poller.wake() }
@@ -253,11 +268,11 @@ final class SocketReactor: Sendable {
 
   private func expireTimers(_ poller: Poller) {
     let now = ContinuousClock.now
-    let expired: [(fd: Int32, waiter: Waiter, isRegistered: Bool)] = state.withLock { state in
+    let expired: [(fd: Int32, waiter: Waiter, isLasting: Bool)] = state.withLock { state in
       guard state.timedWaiters > 0 else { return [] }
-      var expired: [(fd: Int32, waiter: Waiter, isRegistered: Bool)] = []
+      var expired: [(fd: Int32, waiter: Waiter, isLasting: Bool)] = []
       for (fd, waiter) in state.waiters {
-        if let d = waiter.deadline, d <= now { expired.append((fd, waiter, state.registered[fd] != nil)) }
+        if let d = waiter.deadline, d <= now { expired.append((fd, waiter, state.registered[fd]?.isLasting == true)) }
       }
       for entry in expired {
         state.waiters.removeValue(forKey: entry.fd)
@@ -266,8 +281,8 @@ final class SocketReactor: Sendable {
       return expired
     }
     for entry in expired {
-      // A registered socket stays watched; a one-shot arming is withdrawn.
-      if !entry.isRegistered { poller.disarm(fd: entry.fd) }
+      // A socket on the lasting watch stays on it; a one-shot arming is withdrawn.
+      if !entry.isLasting { poller.disarm(fd: entry.fd) }
       entry.waiter.continuation.resume(returning: .timedOut)
     }
   }
