@@ -220,70 +220,69 @@ final class SocketReactor: Sendable {
 
   private func runLoop(_ poller: Poller) {
     var ready: [(fd: Int32, events: Poller.Events)] = []
+    var woken: [Waiter] = []
+    var expired: [(fd: Int32, waiter: Waiter, isLasting: Bool)] = []
+    var timeout = state.withLock { Self.nextTimeout(&$0) }
     while true {
-      let timeout = nextTimeout()
       ready.removeAll(keepingCapacity: true)
       poller.poll(timeout: timeout, into: &ready)
-      for (fd, events) in ready { deliver(events, on: fd) }
-      expireTimers(poller)
-    }
-  }
-
-  /// Wakes the socket's waiter, or keeps the news for a registered socket's next wait.
-  private func deliver(_ events: Poller.Events, on fd: Int32) {
-    let waiter: Waiter? = state.withLock { state in
-      if let waiter = state.waiters.removeValue(forKey: fd) {
-        if waiter.deadline != nil { state.timedWaiters -= 1 }
-        return waiter
+      // One turn of the lock per wake-up: the waiting tasks take it too.
+      state.withLock { state in
+        for (fd, events) in ready {
+          if let waiter = state.waiters.removeValue(forKey: fd) {
+            if waiter.deadline != nil { state.timedWaiters -= 1 }
+            woken.append(waiter)
+          } else {
+            // Kept for a registered socket's next wait (or its idle check).
+            state.registered[fd]?.pending.formUnion(events)
+          }
+        }
+        Self.takeExpired(&state, into: &expired)
+        timeout = Self.nextTimeout(&state)
       }
-      state.registered[fd]?.pending.formUnion(events)
-      return nil
+      for waiter in woken { waiter.continuation.resume(returning: .ready) }
+      woken.removeAll(keepingCapacity: true)
+      for entry in expired {
+        // A socket on the lasting watch stays on it; a one-shot arming is withdrawn.
+        if !entry.isLasting { poller.disarm(fd: entry.fd) }
+        entry.waiter.continuation.resume(returning: .timedOut)
+      }
+      expired.removeAll(keepingCapacity: true)
     }
-    waiter?.continuation.resume(returning: .ready)
   }
 
   /// Milliseconds until the earliest deadline (-1 for none), noting what the loop
   /// sleeps towards so that `wait` knows when to wake it.
-  private func nextTimeout() -> Int32 {
-    state.withLock { state in
-      guard state.timedWaiters > 0 else {
-        state.isSleepingForever = true
-        state.sleepingUntil = nil
-        return -1
-      }
-      var earliest: ContinuousClock.Instant?
-      for waiter in state.waiters.values {
-        if let d = waiter.deadline, earliest.map({ d < $0 }) ?? true { earliest = d }
-      }
-      state.isSleepingForever = false
-      state.sleepingUntil = earliest
-      guard let earliest else { return -1 }
-      let remaining = ContinuousClock.now.duration(to: earliest)
-      if remaining <= .zero { return 0 }
-      let (seconds, attoseconds) = remaining.components
-      let ms = seconds * 1000 + attoseconds / 1_000_000_000_000_000 + 1
-      return Int32(clamping: ms)
+  private static func nextTimeout(_ state: inout State) -> Int32 {
+    guard state.timedWaiters > 0 else {
+      state.isSleepingForever = true
+      state.sleepingUntil = nil
+      return -1
     }
+    var earliest: ContinuousClock.Instant?
+    for waiter in state.waiters.values {
+      if let d = waiter.deadline, earliest.map({ d < $0 }) ?? true { earliest = d }
+    }
+    state.isSleepingForever = false
+    state.sleepingUntil = earliest
+    guard let earliest else { return -1 }
+    let remaining = ContinuousClock.now.duration(to: earliest)
+    if remaining <= .zero { return 0 }
+    let (seconds, attoseconds) = remaining.components
+    let ms = seconds * 1000 + attoseconds / 1_000_000_000_000_000 + 1
+    return Int32(clamping: ms)
   }
 
-  private func expireTimers(_ poller: Poller) {
+  /// Removes the waiters whose deadline has passed.
+  private static func takeExpired(_ state: inout State, into expired: inout [(fd: Int32, waiter: Waiter, isLasting: Bool)]) {
+    guard state.timedWaiters > 0 else { return }
     let now = ContinuousClock.now
-    let expired: [(fd: Int32, waiter: Waiter, isLasting: Bool)] = state.withLock { state in
-      guard state.timedWaiters > 0 else { return [] }
-      var expired: [(fd: Int32, waiter: Waiter, isLasting: Bool)] = []
-      for (fd, waiter) in state.waiters {
-        if let d = waiter.deadline, d <= now { expired.append((fd, waiter, state.registered[fd]?.isLasting == true)) }
-      }
-      for entry in expired {
-        state.waiters.removeValue(forKey: entry.fd)
-        state.timedWaiters -= 1
-      }
-      return expired
+    for (fd, waiter) in state.waiters {
+      if let d = waiter.deadline, d <= now { expired.append((fd, waiter, state.registered[fd]?.isLasting == true)) }
     }
     for entry in expired {
-      // A socket on the lasting watch stays on it; a one-shot arming is withdrawn.
-      if !entry.isLasting { poller.disarm(fd: entry.fd) }
-      entry.waiter.continuation.resume(returning: .timedOut)
+      state.waiters.removeValue(forKey: entry.fd)
+      state.timedWaiters -= 1
     }
   }
 }

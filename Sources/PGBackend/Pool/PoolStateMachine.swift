@@ -116,6 +116,14 @@ struct PoolStateMachine: Sendable {
     return openForWaiters()
   }
 
+  /// Leases an idle connection at once when nobody is waiting, without joining the
+  /// line; nil (and nothing changed) otherwise.
+  mutating func acquireIdle(holder: String, at now: Instant) -> ConnectionID? {
+    guard phase == .running, waiters.isEmpty, let connection = idle.popLast() else { return nil }
+    leases[connection.id] = Lease(holder: holder, since: now, generation: connection.generation)
+    return connection.id
+  }
+
   /// A waiter stopped waiting (cancelled, timed out). Returns whether it was still
   /// waiting: if not, it was already handed a connection, which it must release.
   mutating func abandon(_ waiter: WaiterID) -> Bool {

@@ -177,9 +177,15 @@ extension PostgresDatabase {
   /// letter is.
   private static func containsSessionNeedle(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
     for index in bytes.indices {
-      let found = switch lowercased(bytes[index]) {
+      // ASCII letters folded to lowercase; `;` stays itself. Most bytes are none of
+      // `;` and the needles' first letters (d, l, p, s, t) and are passed over here.
+      let folded = bytes[index] | 0x20
+      guard folded == UInt8(ascii: ";")
+              || (folded >= UInt8(ascii: "d") && folded <= UInt8(ascii: "t")
+                  && (needleFirstLetters >> UInt32(folded - UInt8(ascii: "d"))) & 1 != 0) else { continue }
+      let found = switch folded {
       case UInt8(ascii: ";"): true
-      case UInt8(ascii: "p"): advisoryNeedles.contains { contains(bytes, $0, at: index) }
+      case UInt8(ascii: "p"): contains(bytes, advisoryNeedles[0], at: index) || contains(bytes, advisoryNeedles[1], at: index)
       case UInt8(ascii: "s"): contains(bytes, setConfigNeedle, at: index)
       case UInt8(ascii: "t"): contains(bytes, tempNeedle, at: index)
       case UInt8(ascii: "d"): contains(bytes, dblinkNeedle, at: index)
@@ -190,6 +196,9 @@ extension PostgresDatabase {
     }
     return false
   }
+
+  /// Bit n set: the letter `d` + n starts a needle (d, l, p, s, t).
+  private static let needleFirstLetters: UInt32 = 1 << 0 | 1 << 8 | 1 << 12 | 1 << 15 | 1 << 16
 
   /// Whether `needle` (lowercase) occurs in `bytes` at `position`, or anywhere when
   /// `position` is nil, ignoring ASCII case.

@@ -164,8 +164,16 @@ public final class PostgresDatabase: Database, Sendable {
       """)
   }
 
-  /// Waits in line for a connection.
+  /// Waits in line for a connection; takes an idle one straight away when nobody waits.
   private func waitForConnection(holder: String, timeout: Duration?) async throws -> Leased {
+    let idle: Result<Leased, DatabaseError>? = state.withLock { state in
+      guard let id = state.machine.acquireIdle(holder: holder, at: .now) else { return nil }
+      guard let connection = state.connections[id] else {
+        return .failure(DatabaseError(code: .internalError, message: "pool: connection \(id) vanished"))
+      }
+      return .success(Leased(id: id, connection: connection))
+    }
+    if let idle { return try idle.get() }
     let waiter = state.withLock { state in
       state.nextWaiterID += 1
       return state.nextWaiterID

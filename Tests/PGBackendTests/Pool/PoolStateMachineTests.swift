@@ -51,6 +51,26 @@ import Testing
     do { let result = pool.release(100, reusable: true, at: t0); #expect(result == [.lease(100, to: 2)]) }
   }
 
+  @Test func takingAnIdleConnectionStraightAwayNeverJumpsTheLine() {
+    var pool = machine(min: 1, max: 1)
+    _ = pool.start()
+    #expect(pool.acquireIdle(holder: "fast", at: t0) == nil, "nothing idle yet")
+    #expect(pool.waitingCount == 0, "and nobody joined the line")
+    _ = pool.opened(100, at: t0)
+    #expect(pool.acquireIdle(holder: "fast", at: t0) == 100)
+    #expect(pool.leases[100]?.holder == "fast" && pool.idleCount == 0)
+    _ = pool.acquire(1, holder: "w1", at: t0)  // waits: the one connection is leased
+    do { let result = pool.release(100, reusable: true, at: t0); #expect(result == [.lease(100, to: 1)]) }
+    do { let result = pool.release(100, reusable: true, at: t0); #expect(result.isEmpty) }
+    _ = pool.acquire(2, holder: "w2", at: t0)  // takes the idle one...
+    _ = pool.acquire(3, holder: "w3", at: t0)  // ...and w3 waits
+    do { let result = pool.release(100, reusable: true, at: t0); #expect(result == [.lease(100, to: 3)]) }
+    #expect(pool.acquireIdle(holder: "late", at: t0) == nil, "leased to the waiter, not the latecomer")
+    _ = pool.close()
+    _ = pool.release(100, reusable: true, at: t0)
+    #expect(pool.acquireIdle(holder: "closed", at: t0) == nil)
+  }
+
   @Test func anAbandonedWaiterLeavesThePoolAsItWas() {
     var pool = machine(max: 1)
     _ = pool.acquire(1, holder: "w1", at: t0)
