@@ -69,7 +69,10 @@ struct Runner: Sendable {
           }
           let figure = workload.figure.value(of: sample)
           if !isWarmUp { outcomes[index].figures.append(figure) }
-          log("\(workload.name) \(label) \(contender.name): \(Format.figure(figure)) \(workload.figure.unit)")
+          let cpu = sample.clientCPUSeconds.flatMap { cpu in
+            sample.operations.map { ", client CPU " + Format.figure(cpu / Double(max($0, 1)) * 1e6) + " µs/op" }
+          } ?? ""
+          log("\(workload.name) \(label) \(contender.name): \(Format.figure(figure)) \(workload.figure.unit)\(cpu)")
         } catch {
           let message = Self.abbreviated("\(error)")
           outcomes[index].failure = message

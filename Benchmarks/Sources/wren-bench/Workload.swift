@@ -76,6 +76,9 @@ struct Sample: Sendable {
   var checksum: Checksum
   /// How many operations a timed-duration run completed (for `operationsPerSecond`).
   var operations: Int? = nil
+  /// CPU seconds (user + system) the client spent in the timed part, where measured:
+  /// logged per operation beside the figure (P5, where client CPU decides the race).
+  var clientCPUSeconds: Double? = nil
 }
 
 /// The database a workload needs.

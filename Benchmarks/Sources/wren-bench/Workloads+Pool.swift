@@ -35,6 +35,7 @@ extension Workloads {
     let pool = try await PostgresDatabase(url: url, pool: PoolOptions(minSize: concurrentWorkers, maxSize: concurrentWorkers))
     defer { pool.terminate() }
     let deadline = ContinuousClock.now + .seconds(concurrentSeconds)
+    let cpuBefore = CPUTime.ofProcess
     let watch = Stopwatch()
     let total = try await withThrowingTaskGroup(of: Int.self) { group in
       for worker in 0..<concurrentWorkers {
@@ -54,7 +55,9 @@ extension Workloads {
       }
       return try await group.reduce(0, +)
     }
-    return Sample(seconds: watch.seconds, checksum: Checksum(), operations: total)
+    let seconds = watch.seconds
+    return Sample(seconds: seconds, checksum: Checksum(), operations: total,
+                  clientCPUSeconds: CPUTime.ofProcess - cpuBefore)
   }
 }
 
@@ -88,6 +91,7 @@ enum PGBench {
                          "-f", script.path, url]
     let output = Pipe()
     process.standardOutput = output
+    let cpuBefore = CPUTime.ofChildren
     process.standardError = FileHandle.nullDevice
     try process.run()
     let data = output.fileHandleForReading.readDataToEndOfFile()
@@ -100,7 +104,8 @@ enum PGBench {
       throw Failed(description: "no tps in pgbench's output: \(text)")
     }
     let count = clients * perClient
-    return Sample(seconds: Double(count) / tps, checksum: Checksum(), operations: count)
+    return Sample(seconds: Double(count) / tps, checksum: Checksum(), operations: count,
+                  clientCPUSeconds: CPUTime.ofChildren - cpuBefore)
   }
 }
 
