@@ -40,6 +40,11 @@ struct BusyPoll {
   /// How many statements of this process are waiting for a server right now.
   static var currentlyInFlight: Int { statementsInFlight.load(ordering: .relaxed) }
 
+  /// Whether the next `spinUntilReadable` would spin (rather than return at once).
+  func willSpin(inFlight: Int = currentlyInFlight) -> Bool {
+    budget > .zero && inFlight <= 1 && skipRemaining == 0
+  }
+
   /// Spins until `fd` is readable or the budget is spent; not at all while other
   /// statements are in flight (`inFlight` counts this one too).
   /// - Returns: true if the socket became readable.

@@ -169,10 +169,19 @@ final class PGConnectionHandle: @unchecked Sendable {
 
   /// Marks the message about to be sent as the one the next wait is for: that wait
   /// then needs no system call. Call it right before the send.
+  ///
+  /// A statement that will busy-poll for its reply (the only one in flight) takes its
+  /// socket off the lasting watch instead: it catches the reply itself, and the
+  /// reactor would wake for it for nothing.
   func expectReply() {
     guard let registration else { return }
-    reactor.forgetArrivals(registration)
-    nextWaitTrustsEdges = true
+    if busyPoll.willSpin() {
+      reactor.leaveLastingWatch(registration)
+      nextWaitTrustsEdges = false
+    } else {
+      reactor.forgetArrivals(registration)
+      nextWaitTrustsEdges = true
+    }
   }
 
   /// Waits until the socket is ready for `interest` (or the task is cancelled, when

@@ -138,6 +138,20 @@ final class SocketReactor: Sendable {
     }
   }
 
+  /// Takes a registered socket off the lasting watch (no system call when it is off
+  /// already): its arrivals are no longer reported until a wait arms it again.
+  func leaveLastingWatch(_ registration: Registration) {
+    let wasLasting: Bool = state.withLock { state in
+      guard var record = state.registered[registration.fd], record.token == registration.token,
+            record.isLasting, state.waiters[registration.fd] == nil else { return false }
+      record.isLasting = false
+      record.pending = []
+      state.registered[registration.fd] = record
+      return true
+    }
+    if wasLasting { poller.disarm(fd: registration.fd) }
+  }
+
   /// Whether anything arrived on a registered socket while nobody waited, clearing
   /// the record; true too when that is not known (the socket is armed one-shot, or
   /// the registration is no longer current).

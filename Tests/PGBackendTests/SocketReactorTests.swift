@@ -96,6 +96,19 @@ import Testing
     #expect(outcome == .ready)
   }
 
+  @Test func offTheLastingWatchArrivalsAreUnknownAndAReturningWaitStillSeesThem() async throws {
+    let pair = try SocketPair()
+    let registration = try register(pair)
+    defer { reactor.unregister(registration, socketIsOpen: true) }
+    reactor.leaveLastingWatch(registration)
+    pair.sendByte()
+    try await Task.sleep(for: .milliseconds(50))
+    #expect(reactor.takeArrivals(registration), "off the watch, the idle check cannot rely on it")
+    // Back on the lasting watch, the byte that came meanwhile is reported.
+    let outcome = await reactor.wait(registration, for: .read, deadline: .now + .seconds(5), trustingEdges: true)
+    #expect(outcome == .ready)
+  }
+
   @Test func aWaitForRoomToWriteEndsWhenThePeerReads() async throws {
     let pair = try SocketPair()
     let writer = pair.reader
