@@ -14,8 +14,10 @@ import Synchronization
 /// blocks, so no thread is parked on the socket; it spins at most `budget` per wait,
 /// only while this is the process's one statement in flight (a latency-bound,
 /// sequential client: with concurrent statements throughput matters and the CPU is
-/// better left to other tasks and the server), and only while it keeps paying off:
-/// after a few misses in a row it stops trying for a while, backing off exponentially.
+/// better left to other tasks and the server), yielding the CPU between polls (the
+/// server may be waiting for this very CPU), and only while it keeps paying off:
+/// after a few misses in a row it stops trying for a while, backing off exponentially
+/// up to ``longestSkip`` statements.
 ///
 /// Not thread-safe: one per connection, used under the connection's lock.
 struct BusyPoll {
@@ -26,6 +28,10 @@ struct BusyPoll {
   private var skipLength = 16
 
   init(budget: Duration) { self.budget = budget }
+
+  /// The most statements a back-off skips before trying again: short enough that a
+  /// client recovers within a fraction of a second once a slow spell is over.
+  static let longestSkip = 256
 
   /// Statements of this process currently waiting for a server.
   private static let statementsInFlight = Atomic<Int>(0)
@@ -62,12 +68,15 @@ struct BusyPoll {
         skipLength = 16
         return true
       }
+      // Let whatever else is runnable on this CPU go first: on a machine with few
+      // cores the server may be waiting for this very CPU to send the reply.
+      sched_yield()
     } while ContinuousClock.now < deadline
     misses += 1
     if misses >= 3 {
       misses = 0
       skipRemaining = skipLength
-      skipLength = min(skipLength * 2, 4096)
+      skipLength = min(skipLength * 2, Self.longestSkip)
     }
     return false
   }

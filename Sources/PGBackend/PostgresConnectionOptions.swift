@@ -37,7 +37,7 @@ public struct PostgresConnectionOptions: Sendable {
   public init(serverSettings: [String: String] = [:], applicationName: String? = nil,
               connectTimeout: Duration? = .seconds(10), commandTimeout: Duration? = nil,
               statementCacheCapacity: Int = 256, logging: StatementLogging = StatementLogging(),
-              busyPollBudget: Duration = .microseconds(100)) {
+              busyPollBudget: Duration = .microseconds(200)) {
     self.busyPollBudget = busyPollBudget
     self.serverSettings = serverSettings
     self.applicationName = applicationName
