@@ -158,6 +158,25 @@ import Testing
     await second.close()
   }
 
+  @Test func concurrentCopiesNeverSeeEachOthersRows() async throws {
+    let template = Self.makeTemplate()
+    try await withThrowingTaskGroup(of: Void.self) { group in
+      for worker in 0..<16 {
+        group.addTask {
+          for round in 0..<10 {
+            let db = try await template.makeDatabase()
+            #expect(try await db.fetchValue("SELECT count(*) FROM tickets", as: Int.self) == 0)
+            try await db.execute("INSERT INTO tickets(note) VALUES (\("\(worker)-\(round)"))")
+            #expect(try await db.fetchValue("SELECT note FROM tickets", as: String.self) == "\(worker)-\(round)")
+            #expect(try await db.fetchValue("SELECT max(id) FROM tickets", as: Int.self) == 1)
+            await db.close()
+          }
+        }
+      }
+      try await group.waitForAll()
+    }
+  }
+
   @Test func aClosedCopyStaysClosedWhileItsConnectionServesAnother() async throws {
     let template = Self.makeTemplate()
     let first = try await template.makeDatabase()
