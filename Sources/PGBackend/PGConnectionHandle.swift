@@ -160,10 +160,7 @@ final class PGConnectionHandle: @unchecked Sendable {
       if let buffer { PQfreemem(buffer) }
       if length == -1 { return }
       if length == -2 { throw connectionLost(sql) }
-      if length == 0 {
-        try await wait(for: .read, clock: &clock, sql: sql)
-        if PQconsumeInput(conn) == 0 { throw connectionLost(sql) }
-      }
+      if length == 0 { try await readMore(&clock, sql: sql) }
     }
   }
 
@@ -185,8 +182,8 @@ final class PGConnectionHandle: @unchecked Sendable {
   }
 
   /// Waits until the socket is ready for `interest` (or the task is cancelled, when
-  /// `endsOnCancellation`), on the socket's lasting watch.
-  /// - Returns: false when the socket is gone.
+  /// `endsOnCancellation`), through the socket's registration (made at the first wait).
+  /// - Returns: nil when libpq has no socket (the connection is gone).
   func waitForSocket(_ interest: SocketReactor.Interest, deadline: ContinuousClock.Instant?,
                      endsOnCancellation: Bool = false) async -> SocketReactor.Outcome? {
     let fd = PQsocket(conn)

@@ -35,7 +35,6 @@ final class SocketReactor: Sendable {
   }
 
   private struct Waiter {
-    let token: UInt64
     let continuation: UnsafeContinuation<Outcome, Never>
     let deadline: ContinuousClock.Instant?
   }
@@ -209,9 +208,7 @@ final class SocketReactor: Sendable {
   /// Records a waiter; returns whether the loop must wake to see its deadline.
   private static func addWaiter(_ fd: Int32, _ continuation: UnsafeContinuation<Outcome, Never>,
                                 _ deadline: ContinuousClock.Instant?, to state: inout State) -> Bool {
-    state.nextToken &+= 1
-    if let old = state.waiters.updateValue(
-      Waiter(token: state.nextToken, continuation: continuation, deadline: deadline), forKey: fd) {
+    if let old = state.waiters.updateValue(Waiter(continuation: continuation, deadline: deadline), forKey: fd) {
       // One waiter per socket: a connection never waits twice at once. Be safe anyway.
       if old.deadline != nil { state.timedWaiters -= 1 }
       old.continuation.resume(returning: .ready)

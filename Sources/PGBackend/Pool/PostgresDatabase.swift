@@ -131,8 +131,9 @@ public final class PostgresDatabase: Database, Sendable {
       let remaining = deadline.map { $0 - .now }
       if let timeout, let remaining, remaining <= .zero { throw timeoutError(after: timeout) }
       let leased = try await waitForConnection(holder: holder, timeout: remaining)
-      // One `poll` call: a connection the server closed a moment ago (a restart, a
-      // killed backend) has its FATAL notice and end of stream waiting.
+      // A connection the server closed a moment ago (a restart, a killed backend) has
+      // its FATAL notice and end of stream waiting. Usually no system call: the socket
+      // is read only when the reactor saw something arrive while it sat idle.
       if !leased.connection.checkIdleConnection() {
         await release(leased, reusable: false)
         continue
