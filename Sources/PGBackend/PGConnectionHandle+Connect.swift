@@ -67,7 +67,7 @@ extension PGConnectionHandle {
         guard fd >= 0 else { throw connectError(conn) }
         currentSocket.withLock { $0 = fd }
         if Task.isCancelled { throw CancellationError() }
-        if await SocketReactor.shared.wait(fd: fd, for: interest, deadline: deadline) == .timedOut {
+        if await SocketReactor.current.wait(fd: fd, for: interest, deadline: deadline) == .timedOut {
           throw DatabaseError(code: .connectionFailure,
                               message: "timed out after \(timeout ?? .zero) connecting to the server",
                               isConnectionFatal: true)

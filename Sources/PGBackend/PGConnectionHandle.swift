@@ -24,8 +24,8 @@ final class PGConnectionHandle: @unchecked Sendable {
   /// Spins briefly for fast replies before suspending (see ``BusyPoll``).
   var busyPoll: BusyPoll
   private let noticeSink: Unmanaged<NoticeSink>
-  private let reactor = SocketReactor.shared
-  /// The socket's lasting watch, made at the first wait.
+  /// The socket's lasting watch, made at the first wait (and made anew when a wait
+  /// comes from the other reactor's side: see ``SocketReactor/current``).
   private var registration: SocketReactor.Registration?
   /// Set just before sending a message: the next wait is for its reply, which
   /// cannot have arrived unseen (see `SocketReactor.wait(_:for:deadline:trustingEdges:)`).
@@ -37,15 +37,14 @@ final class PGConnectionHandle: @unchecked Sendable {
     self.canceller = PostgresCanceller(connection: conn)
     self.cache = PostgresStatementCache(capacity: cacheCapacity)
     self.noticeSink = Unmanaged.passRetained(NoticeSink(logger: logger))
-    PQsetNoticeProcessor(conn, { context, message in
-      guard let context, let message else { return }
-      let sink = Unmanaged<NoticeSink>.fromOpaque(context).takeUnretainedValue()
-      sink.logger.notice("\(String(cString: message).trimmingTrailingNewlines)")
+    PQsetNoticeReceiver(conn, { context, result in
+      guard let context, let result else { return }
+      Unmanaged<NoticeSink>.fromOpaque(context).takeUnretainedValue().receive(result)
     }, noticeSink.toOpaque())
   }
 
   deinit {
-    if let registration { reactor.unregister(registration, socketIsOpen: PQsocket(conn) == registration.fd) }
+    if let registration { registration.reactor.unregister(registration, socketIsOpen: PQsocket(conn) == registration.fd) }
     PQfinish(conn)
     noticeSink.release()
   }
@@ -78,14 +77,18 @@ final class PGConnectionHandle: @unchecked Sendable {
     let fd = PQsocket(conn)
     guard fd >= 0, !isBroken else { return false }
     // The reactor saw every arrival on a watched socket: nothing came, nothing to read.
-    if let registration, registration.fd == fd, !reactor.takeArrivals(registration) { return true }
-    // A closing server sends its FATAL notice and then EOF: read until nothing is left.
+    if let registration, registration.fd == fd, !registration.reactor.takeArrivals(registration) { return true }
+    // A closing server sends its FATAL error and then EOF: read until nothing is left.
+    // The EOF may still be on its way (the server is ending its process), so the
+    // FATAL alone condemns the connection: parsing the input (`PQisBusy`) hands an
+    // error that arrived while idle to the notice receiver, which notes its severity.
     for _ in 0..<4 {
       var descriptor = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-      guard poll(&descriptor, 1, 0) > 0 else { return true }
+      guard poll(&descriptor, 1, 0) > 0 else { break }
       if PQconsumeInput(conn) == 0 || isBroken { return false }
+      _ = PQisBusy(conn)
     }
-    return !isBroken
+    return !isBroken && !noticeSink.takeUnretainedValue().serverIsClosing
   }
 
   /// A connection-failure error from libpq's message.
@@ -118,7 +121,7 @@ final class PGConnectionHandle: @unchecked Sendable {
   /// The next complete result, or nil when the command's results are all read.
   func nextResult(_ clock: inout StatementClock, sql: RenderedSQL?) async throws -> PGResult? {
     while PQisBusy(conn) != 0 {
-      if !busyPoll.spinUntilReadable(PQsocket(conn)) {
+      if !mayBusyPoll || !busyPoll.spinUntilReadable(PQsocket(conn)) {
         try await wait(for: .read, clock: &clock, sql: sql)
       }
       if PQconsumeInput(conn) == 0 { throw connectionLost(sql) }
@@ -172,14 +175,18 @@ final class PGConnectionHandle: @unchecked Sendable {
   /// reactor would wake for it for nothing.
   func expectReply() {
     guard let registration else { return }
-    if busyPoll.willSpin() {
-      reactor.leaveLastingWatch(registration)
+    if mayBusyPoll && busyPoll.willSpin() {
+      registration.reactor.leaveLastingWatch(registration)
       nextWaitTrustsEdges = false
     } else {
-      reactor.forgetArrivals(registration)
+      registration.reactor.forgetArrivals(registration)
       nextWaitTrustsEdges = true
     }
   }
+
+  /// Whether this statement may busy-poll: not on the executor's threads, where a
+  /// reply wakes the very thread that runs the task, and other tasks wait their turn.
+  private var mayBusyPoll: Bool { SocketReactor.onReactorThread == nil }
 
   /// Waits until the socket is ready for `interest` (or the task is cancelled, when
   /// `endsOnCancellation`), through the socket's registration (made at the first wait).
@@ -188,11 +195,13 @@ final class PGConnectionHandle: @unchecked Sendable {
                      endsOnCancellation: Bool = false) async -> SocketReactor.Outcome? {
     let fd = PQsocket(conn)
     guard fd >= 0 else { return nil }
-    let trusting = nextWaitTrustsEdges
+    var trusting = nextWaitTrustsEdges
     nextWaitTrustsEdges = false
-    if registration?.fd != fd {
-      if let old = registration { reactor.unregister(old, socketIsOpen: false) }
+    let reactor = SocketReactor.current
+    if registration?.fd != fd || registration?.reactor !== reactor {
+      if let old = registration { old.reactor.unregister(old, socketIsOpen: old.fd == fd) }
       registration = reactor.register(fd: fd)
+      trusting = false  // the new watch has not seen what came before
     }
     guard let registration else {
       return await reactor.wait(fd: fd, for: interest, deadline: deadline, endsOnCancellation: endsOnCancellation)
@@ -234,8 +243,27 @@ struct StatementClock {
   }
 }
 
-/// Where server notices (`RAISE NOTICE`, warnings) go instead of stderr.
+/// Where server notices (`RAISE NOTICE`, warnings) go instead of stderr; also where
+/// libpq puts an error the server sent while the connection was idle, such as the
+/// FATAL of a backend being terminated.
+///
+/// Not `Sendable`: libpq calls it from inside the connection's own calls, which the
+/// owning handle serialises.
 final class NoticeSink {
   let logger: Logger
+  /// Whether the server announced, while idle, that it is closing the connection.
+  private(set) var serverIsClosing = false
+
   init(logger: Logger) { self.logger = logger }
+
+  /// Logs a notice, noting a FATAL or PANIC one.
+  func receive(_ result: OpaquePointer) {
+    // "V": the severity, never localised.
+    if let severity = PQresultErrorField(result, Int32(UInt8(ascii: "V"))) {
+      let level = String(cString: severity)
+      if level == "FATAL" || level == "PANIC" { serverIsClosing = true }
+    }
+    let message = PQresultErrorMessage(result).map { String(cString: $0) } ?? ""
+    logger.notice("\(message.trimmingTrailingNewlines)")
+  }
 }

@@ -180,7 +180,7 @@ extension PGConnectionHandle {
     let outcome = await withTaskCancellationHandler {
       await waitForSocket(.read, deadline: nil, endsOnCancellation: true)
     } onCancel: {
-      SocketReactor.shared.endWait(fd: fd)
+      SocketReactor.endWaitAnywhere(fd: fd)
     }
     guard outcome != nil else { return false }
     if Task.isCancelled { return true }

@@ -6,9 +6,19 @@ import Darwin
 import Synchronization
 
 /// Waits for sockets to become readable or writable without blocking any thread of
-/// Swift's cooperative pool: one background thread sleeps in `epoll_wait` (Linux) or
-/// `kevent` (Darwin) and resumes the waiting task when its socket is ready or its
+/// Swift's cooperative pool: background threads sleep in `epoll_wait` (Linux) or
+/// `kevent` (Darwin) and resume the waiting task when its socket is ready or its
 /// deadline passes.
+///
+/// There are two reactors:
+/// - ``shared``, for tasks on Swift's own pool: one thread that only waits and hands
+///   each ready task back to the pool;
+/// - ``executor``, whose threads also run the tasks that prefer it as their executor
+///   (``PostgresDatabase/ioExecutor``), as an event loop does: a task waiting there is
+///   resumed on the thread that saw its socket become ready, with no hand-off.
+///
+/// A task waits on the reactor of the thread it runs on (``current``): the executor's
+/// on the executor's threads, else the shared one.
 ///
 /// A socket is watched in one of two ways:
 /// - a one-shot wait (`wait(fd:for:deadline:)`), armed anew for each wait: for
@@ -22,7 +32,7 @@ import Synchronization
 ///   would otherwise wake the reactor again and again.
 ///
 /// Wake-ups may be spurious; callers re-check libpq's state after every wait.
-final class SocketReactor: Sendable {
+final class SocketReactor: TaskExecutor, Sendable {
   /// What a waiter wants from its socket.
   enum Interest: Sendable {
     case read, write, readWrite
@@ -43,6 +53,8 @@ final class SocketReactor: Sendable {
   struct Registration: Sendable {
     let fd: Int32
     let token: UInt64
+    /// The reactor watching it.
+    let reactor: SocketReactor
   }
 
   /// What the reactor knows of a registered socket.
@@ -64,16 +76,42 @@ final class SocketReactor: Sendable {
     var isSleepingForever = false
   }
 
-  /// The process-wide reactor, started on first use.
-  static let shared = SocketReactor()
+  /// The reactor of tasks on Swift's own pool: one thread, started on first use.
+  static let shared = SocketReactor(threads: 1, runsTasks: false)
+
+  /// The reactor whose threads run the tasks that prefer it, started on first use.
+  static let executor: SocketReactor = {
+    executorStarted.store(true, ordering: .releasing)
+    return SocketReactor(threads: executorThreadCount, runsTasks: true)
+  }()
 
   private let poller: Poller
   private let state = Mutex(State())
+  /// Whether tasks run on this reactor's threads (``executor``).
+  let runsTasks: Bool
+  /// The tasks ready to run here (``executor`` only).
+  let jobs = Mutex(JobQueue())
 
-  private init() {
+  private init(threads: Int, runsTasks: Bool) {
     poller = Poller()
+    self.runsTasks = runsTasks
     let poller = self.poller
-    BackgroundThread.start { [unowned self] in self.runLoop(poller) }
+    for _ in 0..<threads {
+      BackgroundThread.start { [unowned self] in
+        Self.adoptCurrentThread(self)
+        self.runLoop(poller)
+      }
+    }
+  }
+
+  /// The reactor a task waits on from the current thread: the executor's on its own
+  /// threads, the shared one everywhere else.
+  static var current: SocketReactor { onReactorThread ?? shared }
+
+  /// Ends a wait on `fd` in whichever reactor holds it.
+  static func endWaitAnywhere(fd: Int32) {
+    shared.endWait(fd: fd)
+    if executorStarted.load(ordering: .acquiring) { executor.endWait(fd: fd) }
   }
 
   /// Ends the wait on `fd`, if any, as if the socket were ready: how a cancelled
@@ -87,7 +125,7 @@ final class SocketReactor: Sendable {
     await withUnsafeContinuation { (continuation: UnsafeContinuation<Outcome, Never>) in
       let wakeLoop = state.withLock { state in
         Self.addWaiter(fd, continuation, deadline, to: &state)
-      }
+      } && !isOwnThread  // an own thread recomputes its timeout before it sleeps
       if !poller.arm(fd: fd, interest: interest) {
         // The socket is unusable (closed under us): wake the caller, who will see the
         // error from libpq.
@@ -106,7 +144,7 @@ final class SocketReactor: Sendable {
   func register(fd: Int32) -> Registration? {
     let registration: Registration = state.withLock { state in
       state.nextToken &+= 1
-      let registration = Registration(fd: fd, token: state.nextToken)
+      let registration = Registration(fd: fd, token: state.nextToken, reactor: self)
       state.registered[fd] = RegisteredSocket(token: registration.token)
       return registration
     }
@@ -200,10 +238,13 @@ final class SocketReactor: Sendable {
         resume(fd: fd, outcome: .ready)
         return
       }
-      if wakeLoop { poller.wake() }
+      if wakeLoop && !isOwnThread { poller.wake() }
       if endsOnCancellation && Task.isCancelled { resume(fd: fd, outcome: .ready) }
     }
   }
+
+  /// Interrupts one thread sleeping in the poller.
+  func wakeOneThread() { poller.wake() }
 
   /// Records a waiter; returns whether the loop must wake to see its deadline.
   private static func addWaiter(_ fd: Int32, _ continuation: UnsafeContinuation<Outcome, Never>,
@@ -234,9 +275,21 @@ final class SocketReactor: Sendable {
     var woken: [Waiter] = []
     var expired: [(fd: Int32, waiter: Waiter, isLasting: Bool)] = []
     var timeout = state.withLock { Self.nextTimeout(&$0) }
+    let executor = asUnownedTaskExecutor()
     while true {
+      if runsTasks {
+        // Tasks first (those resumed below run here, on this thread), then sleep;
+        // the deadlines they added are in the timeout recomputed before sleeping.
+        var ranAny = false
+        while let job = nextJobOrSleep() {
+          job.runSynchronously(on: executor)
+          ranAny = true
+        }
+        if ranAny { timeout = state.withLock { Self.nextTimeout(&$0) } }
+      }
       ready.removeAll(keepingCapacity: true)
       poller.poll(timeout: timeout, into: &ready)
+      if runsTasks { wokeUp() }
       // One turn of the lock per wake-up: the waiting tasks take it too.
       state.withLock { state in
         for (fd, events) in ready {

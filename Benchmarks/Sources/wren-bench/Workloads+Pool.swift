@@ -12,7 +12,10 @@ extension Workloads {
 
   /// P5: 8 workers sharing a pool of 8 connections, each looping P1's point select
   /// (through the model API) for 5 seconds, beside `pgbench -M prepared` running the
-  /// same statement with 8 clients. Each Wren query checks the row it got back.
+  /// same statement with 8 clients. Each Wren query checks the row it got back. Two
+  /// rows: workers on Swift's own pool (the default), and workers that opt into
+  /// `PostgresDatabase.ioExecutor`, the reactor's threads, as pgbench's threads do
+  /// their own polling.
   static func postgresConcurrent(_ env: BenchEnvironment) -> Workload {
     let url = env.postgresURL ?? ""
     let tableRows = Int64(env.tableRows)
@@ -25,13 +28,17 @@ extension Workloads {
       },
       contenders: [
         Contender(model + ", pool", target: .atLeast(0.6)) {
-          try await poolRun(url: url, tableRows: tableRows)
+          try await poolRun(url: url, tableRows: tableRows, executor: nil)
+        },
+        Contender(model + ", pool, ioExecutor", target: .atLeast(0.6)) {
+          try await poolRun(url: url, tableRows: tableRows, executor: PostgresDatabase.ioExecutor)
         },
       ])
   }
 
-  /// One P5 run: 8 workers on a pool of 8, each looping over point selects.
-  static func poolRun(url: String, tableRows: Int64) async throws -> Sample {
+  /// One P5 run: 8 workers on a pool of 8, each looping over point selects, as tasks
+  /// that prefer `executor` (nil: Swift's own pool).
+  static func poolRun(url: String, tableRows: Int64, executor: (any TaskExecutor)?) async throws -> Sample {
     let pool = try await PostgresDatabase(url: url, pool: PoolOptions(minSize: concurrentWorkers, maxSize: concurrentWorkers))
     defer { pool.terminate() }
     let deadline = ContinuousClock.now + .seconds(concurrentSeconds)
@@ -39,7 +46,7 @@ extension Workloads {
     let watch = Stopwatch()
     let total = try await withThrowingTaskGroup(of: Int.self) { group in
       for worker in 0..<concurrentWorkers {
-        group.addTask {
+        group.addTask(executorPreference: executor) {
           // pgbench draws its ids from a user-space generator too: no system call per query.
           var ids = FastRandom(seed: UInt64(worker + 1))
           var count = 0

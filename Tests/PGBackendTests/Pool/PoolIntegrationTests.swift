@@ -1,3 +1,4 @@
+import Foundation
 import Model
 @testable import PGBackend
 import PostgresTestSupport
@@ -125,6 +126,38 @@ struct PoolIntegrationTests {
       let next = try await pool.withConnection { $0.backendPID }
       #expect(next != pid)
       #expect(try await pool.fetchValue("SELECT 1", as: Int.self) == 1)
+    }
+  }
+
+  @Test func anIdleConnectionWhoseServerSentFATALIsNotHandedOutBeforeItsSocketCloses() async throws {
+    // A terminated backend sends its FATAL and closes its socket a moment later. A
+    // proxy holds that moment open: the FATAL alone must keep the connection from
+    // being handed out.
+    let serverURL = try #require(URLComponents(string: try PostgresTestServer.requireURL()))
+    let serverPort = try #require(serverURL.port, "the test server is not reached over TCP: \(serverURL)")
+    let proxy = try CuttingProxy(upstreamPort: serverPort)
+    defer { proxy.stop() }
+    var url = serverURL
+    url.host = "127.0.0.1"
+    url.port = proxy.port
+    url.queryItems = (url.queryItems ?? []) + [URLQueryItem(name: "sslmode", value: "disable"),
+                                               URLQueryItem(name: "gssencmode", value: "disable")]
+    let proxiedURL = try #require(url.string)
+    try await PoolTest.withPool("pool_fatal_gap", PoolOptions(minSize: 1, maxSize: 1), url: proxiedURL,
+                                timeLimit: .seconds(10)) { pool in
+      proxy.holdCloses(true)
+      for round in 1...3 {
+        let pid = try await pool.withConnection { $0.backendPID }
+        try await PostgresTestServer.admin { _ = try await $0.fetchAll("SELECT pg_terminate_backend(\(pid))") }
+        try await waitUntil("backend \(pid) gone") {
+          try await PostgresTestServer.admin {
+            try await $0.fetchValue("SELECT count(*) FROM pg_stat_activity WHERE pid = \(pid)", as: Int.self) == 0
+          }
+        }
+        try await Task.sleep(for: .milliseconds(50))  // the FATAL is in our socket by now; the end of stream is not
+        #expect(try await pool.fetchValue("SELECT \(round)::int", as: Int.self) == round, "round \(round)")
+        #expect(try await pool.withConnection { $0.backendPID } != pid)
+      }
     }
   }
 

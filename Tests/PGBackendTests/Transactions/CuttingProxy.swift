@@ -35,6 +35,7 @@ final class CuttingProxy: Sendable {
     var cuts = 0
     var stopped = false
     var latency: Duration = .zero
+    var holdsCloses = false
   }
 
   /// The port the proxy listens on (127.0.0.1).
@@ -74,6 +75,14 @@ final class CuttingProxy: Sendable {
   /// distant server: each round trip then costs at least that much.
   func setLatency(_ latency: Duration) {
     state.withLock { $0.latency = latency }
+  }
+
+  /// While on, a connection the server closes stays open towards the client (what
+  /// the server sent before closing is passed on, its end of stream is not) until
+  /// this is turned off or the proxy stops: the moment between a terminated backend's
+  /// FATAL message and its socket's closing, held open.
+  func holdCloses(_ hold: Bool) {
+    state.withLock { $0.holdsCloses = hold }
   }
 
   /// How many connections were cut.
@@ -144,7 +153,10 @@ final class CuttingProxy: Sendable {
       }
       if fds[1].revents != 0 {
         let count = recv(upstream, &buffer, buffer.count, 0)
-        guard count > 0 else { return }
+        guard count > 0 else {
+          while state.withLock({ $0.holdsCloses && !$0.stopped }) { usleep(5_000) }
+          return
+        }
         reader.pending += buffer[0..<count]
         let (forward, cut) = reader.take(trigger: { state.withLock { $0.trigger } }, claim: claimCut)
         guard Self.sendAll(client, forward[...]), !cut else { return }
