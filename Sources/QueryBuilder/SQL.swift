@@ -33,7 +33,15 @@ public struct SQL: Sendable, Hashable {
   }
 
   /// The pieces, in order.
-  public private(set) var segments: [Segment]
+  public private(set) var segments: [Segment] {
+    didSet { isPlainModelStatement = false }
+  }
+
+  /// Set on the statements the query builder makes from a model's metadata alone (the
+  /// keyed select of `fetchOne(_:id:)`, the single-row insert): plain reads and writes
+  /// that cannot change the session, so a pool need not scan their text. Any change
+  /// to the statement clears it; it is not part of the statement's identity.
+  package var isPlainModelStatement = false
 
   /// An empty statement.
   public init() { segments = [] }
@@ -43,6 +51,12 @@ public struct SQL: Sendable, Hashable {
 
   /// SQL text taken as written (no binds). Prefer a literal or interpolation.
   public init(unsafeRaw text: String) { segments = text.isEmpty ? [] : [.text(text)] }
+
+  /// Statements are equal when their pieces are.
+  public static func == (lhs: SQL, rhs: SQL) -> Bool { lhs.segments == rhs.segments }
+
+  /// Hashes the pieces.
+  public func hash(into hasher: inout Hasher) { hasher.combine(segments) }
 
   /// Whether nothing has been written.
   public var isEmpty: Bool { segments.isEmpty }

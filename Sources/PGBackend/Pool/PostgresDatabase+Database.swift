@@ -113,6 +113,7 @@ extension PostgresDatabase {
   /// UPDATE / DELETE / WITH statements that call none of the functions that change the
   /// session are let through without a reset.
   static func mayLeaveSessionState(_ sql: SQL) -> Bool {
+    if sql.isPlainModelStatement { return false }
     // Only the SQL text written by the programmer or the builder can change the
     // session; binds and quoted identifiers cannot. Scanned once, as bytes in place,
     // case-insensitively: this runs for every pool-level statement.

@@ -6,6 +6,8 @@ import Model
 struct BindTemplate: Sendable {
   /// The text between binds: one more piece than there are binds.
   let pieces: [String]
+  /// Whether its statements are plain model statements (see ``SQL/isPlainModelStatement``).
+  var makesPlainModelStatements = false
 
   /// The template of `sql` in `dialect`; its bind values are ignored.
   init(_ sql: SQL, _ dialect: SQLDialect) {
@@ -36,7 +38,7 @@ struct BindTemplate: Sendable {
     if !pieces[0].isEmpty { segments.append(.text(pieces[0])) }
     segments.append(.bind(bind))
     if !pieces[1].isEmpty { segments.append(.text(pieces[1])) }
-    return SQL(segments: segments)
+    return made(segments)
   }
 
   /// The statement with `binds` in its holes, in order.
@@ -50,6 +52,12 @@ struct BindTemplate: Sendable {
       segments.append(.bind(bind))
     }
     if let last = pieces.last, !last.isEmpty { segments.append(.text(last)) }
-    return SQL(segments: segments)
+    return made(segments)
+  }
+
+  private func made(_ segments: [SQL.Segment]) -> SQL {
+    var sql = SQL(segments: segments)
+    sql.isPlainModelStatement = makesPlainModelStatements
+    return sql
   }
 }

@@ -27,7 +27,8 @@ enum ModelStatementTemplates {
                        build: () throws -> SQL) rethrows -> BindTemplate {
     let key = Key(model: ObjectIdentifier(model), dialect: dialect, purpose: purpose)
     if let cached = cache.withLock({ $0[key] }) { return cached }
-    let template = BindTemplate(try build(), dialect)
+    var template = BindTemplate(try build(), dialect)
+    template.makesPlainModelStatements = true  // a model's own SELECT / INSERT: no session state
     cache.withLock { $0[key] = template }
     return template
   }

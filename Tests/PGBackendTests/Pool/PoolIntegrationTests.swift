@@ -244,6 +244,16 @@ struct PoolLifecycleTests {
       #expect(PostgresDatabase.mayLeaveSessionState(risky), "\(risky)")
     }
   }
+
+  @Test func aModelsOwnStatementsSkipTheScanUntilChanged() {
+    // The builder marks the statements it makes from a model's metadata alone.
+    var marked: SQL = "SELECT \"id\" FROM \"users\" WHERE \"id\" = \(1)"
+    marked.isPlainModelStatement = true
+    #expect(!PostgresDatabase.mayLeaveSessionState(marked))
+    var changed = marked
+    changed.append(unsafeRaw: "; SET statement_timeout = 0")
+    #expect(PostgresDatabase.mayLeaveSessionState(changed))
+  }
 }
 
 /// Refusals, self-deadlock inside atomic blocks, terminate and connection options.
