@@ -1,6 +1,6 @@
 extension PostgresDatabase {
-  /// Threads (one per processor) that wait on connections' sockets and also run the
-  /// tasks that prefer them, as an event loop does. A statement of a task running
+  /// Event loops (one thread per processor) that wait on connections' sockets and
+  /// also run the tasks that prefer them. A statement of a task running
   /// there is resumed on the thread that saw its reply arrive, with no hand-off to
   /// Swift's pool: fewer thread wake-ups per statement, which is what a busy service
   /// on few cores pays most for. Opt in per task:
@@ -16,5 +16,5 @@ extension PostgresDatabase {
   /// synchronous file or network I/O, no long computation), or the statements of the
   /// other tasks on it wait. Actor-isolated code still runs on its actor. Tasks that
   /// do not opt in are unaffected.
-  public static var ioExecutor: any TaskExecutor { SocketReactor.executor }
+  public static var ioExecutor: any TaskExecutor { IOExecutor.shared }
 }

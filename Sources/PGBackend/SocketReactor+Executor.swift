@@ -5,51 +5,42 @@ import Darwin
 #endif
 import Synchronization
 
-/// The executor side of ``SocketReactor``: its threads run the tasks that prefer it,
-/// between waits, as an event loop does.
+/// The job queue of a reactor whose thread runs tasks (an ``IOExecutor`` loop): the
+/// thread runs every job queued, then sleeps in the poller.
 ///
-/// A thread runs every job queued, then sleeps in the poller. A job queued from one of
-/// the reactor's own threads (a task it just resumed) wakes nobody: that thread runs
-/// it before it sleeps. A job queued from elsewhere (a task that starts on the
-/// executor, a continuation resumed by another thread) wakes a sleeping thread.
+/// A job queued from the reactor's own thread (a task it just resumed) wakes nobody:
+/// the thread runs it before it sleeps. A job queued from elsewhere (a task that
+/// starts on the executor, a continuation resumed by another thread) wakes the thread
+/// if it sleeps.
 extension SocketReactor {
-  /// The tasks ready to run on a reactor's threads, first in first out.
+  /// The tasks ready to run on a reactor's thread, first in first out.
   struct JobQueue {
     fileprivate var jobs: [UnownedJob] = []
     fileprivate var head = 0
-    /// Threads asleep in the poller (or about to be).
-    fileprivate var sleepers = 0
-    /// Whether a wake-up was sent that no thread has taken yet.
+    /// Whether the thread sleeps in the poller (or is about to).
+    fileprivate var isSleeping = false
+    /// Whether a wake-up was sent that the thread has not taken yet.
     fileprivate var wakeSent = false
   }
 
-  /// Threads of the executor reactor: one per processor, at most 8.
-  static let executorThreadCount: Int = {
-    let processors = sysconf(Int32(_SC_NPROCESSORS_ONLN))
-    return min(max(Int(processors), 1), 8)
-  }()
-
-  /// Whether ``executor`` was started (so that ending a wait need not start it).
-  static let executorStarted = Atomic<Bool>(false)
-
-  func enqueue(_ job: consuming ExecutorJob) {
-    let job = UnownedJob(job)
+  /// Queues `job` to run on this reactor's thread.
+  func enqueue(_ job: UnownedJob) {
     let fromOwnThread = isOwnThread
     let wake = jobs.withLock { queue in
       queue.jobs.append(job)
-      guard !fromOwnThread, queue.sleepers > 0, !queue.wakeSent else { return false }
+      guard !fromOwnThread, queue.isSleeping, !queue.wakeSent else { return false }
       queue.wakeSent = true
       return true
     }
-    if wake { wakeOneThread() }
+    if wake { wakeThread() }
   }
 
-  /// The next job to run, or nil after counting the calling thread as a sleeper (in
-  /// one turn of the lock, so that a job queued meanwhile wakes it).
+  /// The next job to run, or nil after noting that the thread goes to sleep (in one
+  /// turn of the lock, so that a job queued meanwhile wakes it).
   func nextJobOrSleep() -> UnownedJob? {
     jobs.withLock { queue in
       guard queue.head < queue.jobs.count else {
-        queue.sleepers += 1
+        queue.isSleeping = true
         return nil
       }
       let job = queue.jobs[queue.head]
@@ -62,10 +53,10 @@ extension SocketReactor {
     }
   }
 
-  /// Counts the calling thread as awake again after it slept in the poller.
+  /// Notes that the thread is awake again after sleeping in the poller.
   func wokeUp() {
     jobs.withLock { queue in
-      queue.sleepers -= 1
+      queue.isSleeping = false
       queue.wakeSent = false
     }
   }
@@ -79,7 +70,7 @@ extension SocketReactor {
     return key
   }()
 
-  /// Marks the calling thread as one of `reactor`'s (which lives for the process).
+  /// Marks the calling thread as `reactor`'s (which lives for the process).
   static func adoptCurrentThread(_ reactor: SocketReactor) {
     pthread_setspecific(threadKey, Unmanaged.passUnretained(reactor).toOpaque())
   }
@@ -89,7 +80,7 @@ extension SocketReactor {
     pthread_getspecific(threadKey).map { Unmanaged<SocketReactor>.fromOpaque($0).takeUnretainedValue() }
   }
 
-  /// Whether the calling thread is one of this reactor's.
+  /// Whether the calling thread is this reactor's.
   var isOwnThread: Bool {
     pthread_getspecific(Self.threadKey) == Unmanaged.passUnretained(self).toOpaque()
   }

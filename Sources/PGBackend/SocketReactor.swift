@@ -6,19 +6,20 @@ import Darwin
 import Synchronization
 
 /// Waits for sockets to become readable or writable without blocking any thread of
-/// Swift's cooperative pool: background threads sleep in `epoll_wait` (Linux) or
-/// `kevent` (Darwin) and resume the waiting task when its socket is ready or its
+/// Swift's cooperative pool: a background thread sleeps in `epoll_wait` (Linux) or
+/// `kevent` (Darwin) and resumes the waiting task when its socket is ready or its
 /// deadline passes.
 ///
-/// There are two reactors:
-/// - ``shared``, for tasks on Swift's own pool: one thread that only waits and hands
-///   each ready task back to the pool;
-/// - ``executor``, whose threads also run the tasks that prefer it as their executor
-///   (``PostgresDatabase/ioExecutor``), as an event loop does: a task waiting there is
-///   resumed on the thread that saw its socket become ready, with no hand-off.
+/// There are two kinds of reactor:
+/// - ``shared``, for tasks on Swift's own pool: its thread only waits, and hands each
+///   ready task back to the pool;
+/// - the loops of ``IOExecutor`` (``PostgresDatabase/ioExecutor``), one reactor and
+///   thread each, whose thread also runs the tasks queued on it, as an event loop
+///   does: a task waiting there is resumed on the thread that saw its socket become
+///   ready, with no hand-off.
 ///
-/// A task waits on the reactor of the thread it runs on (``current``): the executor's
-/// on the executor's threads, else the shared one.
+/// A task waits on the reactor of the thread it runs on (``current``): its loop's on
+/// an ``IOExecutor`` thread, else the shared one.
 ///
 /// A socket is watched in one of two ways:
 /// - a one-shot wait (`wait(fd:for:deadline:)`), armed anew for each wait: for
@@ -32,7 +33,7 @@ import Synchronization
 ///   would otherwise wake the reactor again and again.
 ///
 /// Wake-ups may be spurious; callers re-check libpq's state after every wait.
-final class SocketReactor: TaskExecutor, Sendable {
+final class SocketReactor: Sendable {
   /// What a waiter wants from its socket.
   enum Interest: Sendable {
     case read, write, readWrite
@@ -77,41 +78,44 @@ final class SocketReactor: TaskExecutor, Sendable {
   }
 
   /// The reactor of tasks on Swift's own pool: one thread, started on first use.
-  static let shared = SocketReactor(threads: 1, runsTasks: false)
-
-  /// The reactor whose threads run the tasks that prefer it, started on first use.
-  static let executor: SocketReactor = {
-    executorStarted.store(true, ordering: .releasing)
-    return SocketReactor(threads: executorThreadCount, runsTasks: true)
+  static let shared: SocketReactor = {
+    let reactor = SocketReactor(runsTasks: false)
+    reactor.startThread(runningJobsOn: nil)
+    return reactor
   }()
 
   private let poller: Poller
   private let state = Mutex(State())
-  /// Whether tasks run on this reactor's threads (``executor``).
-  let runsTasks: Bool
-  /// The tasks ready to run here (``executor`` only).
+  /// The tasks ready to run on this reactor's thread (an ``IOExecutor`` loop's).
   let jobs = Mutex(JobQueue())
 
-  private init(threads: Int, runsTasks: Bool) {
+  /// Whether this reactor's thread runs tasks (an ``IOExecutor`` loop).
+  let runsTasks: Bool
+
+  /// A reactor whose thread is started by ``startThread(runningJobsOn:)``.
+  init(runsTasks: Bool) {
     poller = Poller()
     self.runsTasks = runsTasks
+  }
+
+  /// Starts the reactor's thread. With `executor` (an ``IOExecutor``'s), the thread
+  /// also runs the jobs queued here, as that executor's.
+  func startThread(runningJobsOn executor: UnownedTaskExecutor?) {
     let poller = self.poller
-    for _ in 0..<threads {
-      BackgroundThread.start { [unowned self] in
-        Self.adoptCurrentThread(self)
-        self.runLoop(poller)
-      }
+    BackgroundThread.start { [unowned self] in
+      Self.adoptCurrentThread(self)
+      self.runLoop(poller, runningJobsOn: executor)
     }
   }
 
-  /// The reactor a task waits on from the current thread: the executor's on its own
-  /// threads, the shared one everywhere else.
+  /// The reactor a task waits on from the current thread: an ``IOExecutor`` loop's
+  /// on that loop's thread, the shared one everywhere else.
   static var current: SocketReactor { onReactorThread ?? shared }
 
   /// Ends a wait on `fd` in whichever reactor holds it.
   static func endWaitAnywhere(fd: Int32) {
     shared.endWait(fd: fd)
-    if executorStarted.load(ordering: .acquiring) { executor.endWait(fd: fd) }
+    IOExecutor.endWaitIfStarted(fd: fd)
   }
 
   /// Ends the wait on `fd`, if any, as if the socket were ready: how a cancelled
@@ -243,8 +247,8 @@ final class SocketReactor: TaskExecutor, Sendable {
     }
   }
 
-  /// Interrupts one thread sleeping in the poller.
-  func wakeOneThread() { poller.wake() }
+  /// Interrupts the thread's sleep in the poller.
+  func wakeThread() { poller.wake() }
 
   /// Records a waiter; returns whether the loop must wake to see its deadline.
   private static func addWaiter(_ fd: Int32, _ continuation: UnsafeContinuation<Outcome, Never>,
@@ -270,14 +274,13 @@ final class SocketReactor: TaskExecutor, Sendable {
     waiter?.continuation.resume(returning: outcome)
   }
 
-  private func runLoop(_ poller: Poller) {
+  private func runLoop(_ poller: Poller, runningJobsOn executor: UnownedTaskExecutor?) {
     var ready: [(fd: Int32, events: Poller.Events)] = []
     var woken: [Waiter] = []
     var expired: [(fd: Int32, waiter: Waiter, isLasting: Bool)] = []
     var timeout = state.withLock { Self.nextTimeout(&$0) }
-    let executor = asUnownedTaskExecutor()
     while true {
-      if runsTasks {
+      if let executor {
         // Tasks first (those resumed below run here, on this thread), then sleep;
         // the deadlines they added are in the timeout recomputed before sleeping.
         var ranAny = false
@@ -289,7 +292,7 @@ final class SocketReactor: TaskExecutor, Sendable {
       }
       ready.removeAll(keepingCapacity: true)
       poller.poll(timeout: timeout, into: &ready)
-      if runsTasks { wokeUp() }
+      if executor != nil { wokeUp() }
       // One turn of the lock per wake-up: the waiting tasks take it too.
       state.withLock { state in
         for (fd, events) in ready {

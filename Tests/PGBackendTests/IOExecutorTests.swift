@@ -27,7 +27,7 @@ struct IOExecutorTests {
 
   // MARK: Where tasks run
 
-  @Test func aTaskPreferringTheIOExecutorRunsOnTheExecutorReactorsThreads() async throws {
+  @Test func aTaskPreferringTheIOExecutorRunsOnItsLoopThreads() async throws {
     try await PoolTest.withPool("ioexec_threads", PoolOptions(minSize: 1, maxSize: 2)) { db in
       let onExecutor = try await Task(executorPreference: PostgresDatabase.ioExecutor) { () async throws -> [Bool] in
         var seen = [Self.isOnExecutorThread]
@@ -56,6 +56,21 @@ struct IOExecutorTests {
         return (before, SocketReactor.onReactorThread)
       }.value
       #expect(ordinary.0 == nil && ordinary.1 == nil, "an ordinary task runs on Swift's pool, not a reactor's thread")
+    }
+  }
+
+  @Test func aTaskOnTheIOExecutorStaysOnOneLoopFromStatementToStatement() async throws {
+    try await PoolTest.withPool("ioexec_affinity", PoolOptions(minSize: 1, maxSize: 1)) { db in
+      let loops = try await Task(executorPreference: PostgresDatabase.ioExecutor) { () async throws -> [ObjectIdentifier?] in
+        var seen: [ObjectIdentifier?] = []
+        for n in 0..<20 {
+          #expect(try await db.fetchValue("SELECT \(Int64(n))::int8", as: Int64.self) == Int64(n))
+          seen.append(SocketReactor.onReactorThread.map(ObjectIdentifier.init))
+        }
+        return seen
+      }.value
+      // The connection's socket is watched by the task's loop, whose reply resumes it there.
+      #expect(Set(loops).count == 1 && loops.first != nil, "\(loops)")
     }
   }
 
@@ -337,7 +352,7 @@ struct IOExecutorTests {
   // MARK: Helpers
 
   /// Whether the calling code runs on one of the executor reactor's threads.
-  static var isOnExecutorThread: Bool { SocketReactor.onReactorThread === SocketReactor.executor }
+  static var isOnExecutorThread: Bool { IOExecutor.isOnLoopThread }
 
   /// Terminates server process `pid` and waits until our end of its connection has
   /// received the server's FIN, so that the pool's idle check can see the connection
