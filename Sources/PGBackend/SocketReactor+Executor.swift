@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import QueryBuilder
 import Synchronization
 
 /// The job queue of a reactor whose thread runs tasks (an ``IOExecutor`` loop): the
@@ -15,8 +16,7 @@ import Synchronization
 extension SocketReactor {
   /// The tasks ready to run on a reactor's thread, first in first out.
   struct JobQueue {
-    fileprivate var jobs: [UnownedJob] = []
-    fileprivate var head = 0
+    fileprivate var jobs = FIFOQueue<UnownedJob>()
     /// Whether the thread sleeps in the poller (or is about to).
     fileprivate var isSleeping = false
     /// Whether a wake-up was sent that the thread has not taken yet.
@@ -39,15 +39,9 @@ extension SocketReactor {
   /// turn of the lock, so that a job queued meanwhile wakes it).
   func nextJobOrSleep() -> UnownedJob? {
     jobs.withLock { queue in
-      guard queue.head < queue.jobs.count else {
+      guard let job = queue.jobs.popFirst() else {
         queue.isSleeping = true
         return nil
-      }
-      let job = queue.jobs[queue.head]
-      queue.head += 1
-      if queue.head == queue.jobs.count {
-        queue.jobs.removeAll(keepingCapacity: true)
-        queue.head = 0
       }
       return job
     }

@@ -18,8 +18,7 @@ public final class AsyncLock: Sendable {
 
   private struct State {
     var isLocked = false
-    var waiters: [Waiter] = []
-    var head = 0  // index of the oldest waiter still queued
+    var waiters = FIFOQueue<Waiter>()
     var nextID: UInt64 = 0
   }
 
@@ -62,10 +61,7 @@ public final class AsyncLock: Sendable {
         }
       }
     } onCancel: {
-      let removed: Waiter? = state.withLock { state in
-        guard let index = state.waiters[state.head...].firstIndex(where: { $0.id == id }) else { return nil }
-        return state.waiters.remove(at: index)
-      }
+      let removed: Waiter? = state.withLock { state in state.waiters.remove(firstWhere: { $0.id == id }) }
       removed?.continuation.resume(throwing: CancellationError())
     }
   }
@@ -107,18 +103,9 @@ public final class AsyncLock: Sendable {
   public func unlock() {
     let next: Waiter? = state.withLock { state in
       precondition(state.isLocked, "AsyncLock.unlock() called while unlocked")
-      guard state.head < state.waiters.count else {
+      guard let waiter = state.waiters.popFirst() else {
         state.isLocked = false
         return nil
-      }
-      let waiter = state.waiters[state.head]
-      state.head += 1
-      if state.head == state.waiters.count {
-        state.waiters.removeAll(keepingCapacity: true)
-        state.head = 0
-      } else if state.head > 64, state.head * 2 > state.waiters.count {
-        state.waiters.removeFirst(state.head)
-        state.head = 0
       }
       return waiter  // lock stays held: ownership passes to the waiter
     }
