@@ -129,14 +129,14 @@ final class SocketReactor: Sendable {
     await withUnsafeContinuation { (continuation: UnsafeContinuation<Outcome, Never>) in
       let wakeLoop = state.withLock { state in
         Self.addWaiter(fd, continuation, deadline, to: &state)
-      } && !isOwnThread  // an own thread recomputes its timeout before it sleeps
+      }
       if !poller.arm(fd: fd, interest: interest) {
         // The socket is unusable (closed under us): wake the caller, who will see the
         // error from libpq.
         resume(fd: fd, outcome: .ready)
         return
       }
-      if wakeLoop { poller.wake() }
+      if wakeLoop && !isOwnThread { poller.wake() }
       // A cancellation that came before the waiter was registered found nothing to end.
       if endsOnCancellation && Task.isCancelled { resume(fd: fd, outcome: .ready) }
     }
@@ -250,7 +250,8 @@ final class SocketReactor: Sendable {
   /// Interrupts the thread's sleep in the poller.
   func wakeThread() { poller.wake() }
 
-  /// Records a waiter; returns whether the loop must wake to see its deadline.
+  /// Records a waiter; returns whether the loop must wake to see its deadline (not
+  /// from the reactor's own thread, which recomputes its timeout before it sleeps).
   private static func addWaiter(_ fd: Int32, _ continuation: UnsafeContinuation<Outcome, Never>,
                                 _ deadline: ContinuousClock.Instant?, to state: inout State) -> Bool {
     if let old = state.waiters.updateValue(Waiter(continuation: continuation, deadline: deadline), forKey: fd) {

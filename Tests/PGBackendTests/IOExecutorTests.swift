@@ -1,8 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Model
 @testable import PGBackend
 import PostgresTestSupport
@@ -148,23 +143,8 @@ struct IOExecutorTests {
 
   @Test func executorAndOrdinaryTasksSharingOnePoolAllGetTheirOwnAnswers() async throws {
     try await PoolTest.withPool("ioexec_mixed", PoolOptions(minSize: 1, maxSize: 3)) { db in
-      let wrong = try await withThrowingTaskGroup(of: Int.self) { group in
-        for task in 0..<32 {
-          let work: @Sendable () async throws -> Int = {
-            var wrong = 0
-            for query in 0..<20 {
-              let value = Int64(task * 1_000 + query)
-              if try await db.fetchValue("SELECT \(value)::int8 + 1", as: Int64.self) != value + 1 { wrong += 1 }
-            }
-            return wrong
-          }
-          if task.isMultiple(of: 2) {
-            group.addTask(executorPreference: PostgresDatabase.ioExecutor, operation: work)
-          } else {
-            group.addTask(operation: work)
-          }
-        }
-        return try await group.reduce(0, +)
+      let wrong = try await Self.wrongAnswers(fromMixedTasks: 32) {
+        try await db.fetchValue("SELECT \($0)::int8 + 1", as: Int64.self)
       }
       #expect(wrong == 0)
       #expect(db.idleCount == db.size && db.waitingCount == 0)
@@ -209,23 +189,8 @@ struct IOExecutorTests {
       }
       // Both sides at once: the statements queue on the connection and each wait
       // happens on the reactor of the task whose turn it is.
-      let wrong = try await withThrowingTaskGroup(of: Int.self) { group in
-        for task in 0..<16 {
-          let work: @Sendable () async throws -> Int = {
-            var wrong = 0
-            for query in 0..<20 {
-              let value = Int64(task * 1_000 + query)
-              if try await conn.fetchValue("SELECT \(value)::int8 * 3", as: Int64.self) != value * 3 { wrong += 1 }
-            }
-            return wrong
-          }
-          if task.isMultiple(of: 2) {
-            group.addTask(executorPreference: PostgresDatabase.ioExecutor, operation: work)
-          } else {
-            group.addTask(operation: work)
-          }
-        }
-        return try await group.reduce(0, +)
+      let wrong = try await Self.wrongAnswers(fromMixedTasks: 16) {
+        try await conn.fetchValue("SELECT \($0)::int8 + 1", as: Int64.self)
       }
       #expect(wrong == 0)
       #expect(try await conn.fetchValue("SELECT 1", as: Int.self) == 1)
@@ -336,7 +301,7 @@ struct IOExecutorTests {
         return count
       }
       try await waitUntil("listening") { try await Self.listeners("ioexec_listen_cancel") == 1 }
-      try await Task.sleep(for: .milliseconds(100))  // parked in the executor reactor
+      try await Task.sleep(for: .milliseconds(100))  // parked in its loop
       let (result, elapsed) = await measure {
         consumer.cancel()
         return await consumer.result
@@ -351,75 +316,45 @@ struct IOExecutorTests {
 
   // MARK: Helpers
 
-  /// Whether the calling code runs on one of the executor reactor's threads.
+  /// Runs `count` tasks at once, every other one on the I/O executor, each asking
+  /// `plusOne` 20 times; how many answers were not the value plus one.
+  static func wrongAnswers(fromMixedTasks count: Int,
+                           _ plusOne: @escaping @Sendable (Int64) async throws -> Int64?) async throws -> Int {
+    try await withThrowingTaskGroup(of: Int.self) { group in
+      for task in 0..<count {
+        let work: @Sendable () async throws -> Int = {
+          var wrong = 0
+          for query in 0..<20 {
+            let value = Int64(task * 1_000 + query)
+            if try await plusOne(value) != value + 1 { wrong += 1 }
+          }
+          return wrong
+        }
+        if task.isMultiple(of: 2) {
+          group.addTask(executorPreference: PostgresDatabase.ioExecutor, operation: work)
+        } else {
+          group.addTask(operation: work)
+        }
+      }
+      return try await group.reduce(0, +)
+    }
+  }
+
+  /// Whether the calling code runs on one of the I/O executor's loop threads.
   static var isOnExecutorThread: Bool { IOExecutor.isOnLoopThread }
 
-  /// Terminates server process `pid` and waits until our end of its connection has
-  /// received the server's FIN, so that the pool's idle check can see the connection
-  /// is gone.
-  ///
-  /// The backend sends its FATAL notice and leaves `pg_stat_activity` some time
-  /// (tens of milliseconds here) before it closes its socket, and an idle check that
-  /// runs in between reads the notice but no end of stream and calls the connection
-  /// healthy (`PGConnectionHandle.readWhatArrivedWhileIdle`, on either reactor).
-  /// Waiting for `pg_stat_activity` alone would make the suite flaky.
+  /// Terminates server process `pid` and waits until it has left `pg_stat_activity`:
+  /// its FATAL message is in our socket by then (its socket may close later; the
+  /// pool's idle check does not wait for that), and a moment more lets the reactor
+  /// note the arrival.
   static func terminate(_ pid: Int32) async throws {
-    let row = try await PostgresTestServer.admin {
-      try await $0.fetchOne("SELECT client_port, inet_server_port() FROM pg_stat_activity WHERE pid = \(pid)")
-    }
-    // Our end of the connection, when /proc shows it (Linux, TCP, same network namespace).
-    var socket: (client: Int, server: Int)?
-    if let row, let client = try row.decode(Int?.self, at: 0), let server = try row.decode(Int?.self, at: 1),
-       isEstablished(localPort: client, remotePort: server) == true {
-      socket = (client, server)
-    }
     try await PostgresTestServer.admin { _ = try await $0.fetchAll("SELECT pg_terminate_backend(\(pid))") }
     try await waitUntil("backend \(pid) gone") {
       try await PostgresTestServer.admin {
         try await $0.fetchValue("SELECT count(*) FROM pg_stat_activity WHERE pid = \(pid)", as: Int.self) == 0
       }
     }
-    if let socket {
-      try await waitUntil("the server closed backend \(pid)'s socket") {
-        isEstablished(localPort: socket.client, remotePort: socket.server) != true
-      }
-      // The reactor notes the arrival on its own thread, a moment after the kernel.
-      try await Task.sleep(for: .milliseconds(20))
-    } else {
-      try await Task.sleep(for: .milliseconds(300))  // the socket cannot be watched: give it time
-    }
-  }
-
-  /// Whether this process's TCP connection from `localPort` to `remotePort` is still
-  /// established (false once the peer's FIN arrived, or when it is gone), from
-  /// `/proc/net/tcp*`; nil where those files do not exist.
-  static func isEstablished(localPort: Int, remotePort: Int) -> Bool? {
-    let tables = ["/proc/net/tcp", "/proc/net/tcp6"].compactMap(readWhole)
-    guard !tables.isEmpty else { return nil }
-    for line in tables.joined(separator: "\n").split(separator: "\n") {
-      // "sl local_address rem_address st ...", addresses as HEXADDR:HEXPORT.
-      let fields = line.split(separator: " ")
-      guard fields.count > 3, let local = fields[1].split(separator: ":").last, let remote = fields[2].split(separator: ":").last,
-            Int(local, radix: 16) == localPort, Int(remote, radix: 16) == remotePort else { continue }
-      return fields[3] == "01"  // TCP_ESTABLISHED
-    }
-    return false
-  }
-
-  /// A file's whole text, read to its end: `/proc` files report a size of zero, so
-  /// readers that trust the size stop short.
-  private static func readWhole(_ path: String) -> String? {
-    let fd = open(path, O_RDONLY)
-    guard fd >= 0 else { return nil }
-    defer { close(fd) }
-    var bytes: [UInt8] = []
-    var chunk = [UInt8](repeating: 0, count: 1 << 16)
-    while true {
-      let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-      guard count > 0 else { break }
-      bytes += chunk[..<count]
-    }
-    return String(decoding: bytes, as: UTF8.self)
+    try await Task.sleep(for: .milliseconds(20))
   }
 
   /// Server processes of `applicationName` sleeping in `pg_sleep` right now.

@@ -137,11 +137,7 @@ struct PoolIntegrationTests {
     let serverPort = try #require(serverURL.port, "the test server is not reached over TCP: \(serverURL)")
     let proxy = try CuttingProxy(upstreamPort: serverPort)
     defer { proxy.stop() }
-    var url = serverURL
-    url.host = "127.0.0.1"
-    url.port = proxy.port
-    url.queryItems = (url.queryItems ?? []) + [URLQueryItem(name: "sslmode", value: "disable"),
-                                               URLQueryItem(name: "gssencmode", value: "disable")]
+    let url = proxy.url(replacing: serverURL)
     let proxiedURL = try #require(url.string)
     try await PoolTest.withPool("pool_fatal_gap", PoolOptions(minSize: 1, maxSize: 1), url: proxiedURL,
                                 timeLimit: .seconds(10)) { pool in

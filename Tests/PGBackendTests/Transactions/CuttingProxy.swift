@@ -66,6 +66,17 @@ final class CuttingProxy: Sendable {
     Thread { [self] in acceptLoop() }.start()
   }
 
+  /// `serverURL` pointed at the proxy, without SSL or GSS encryption (the proxy reads
+  /// the server's messages).
+  func url(replacing serverURL: URLComponents) -> URLComponents {
+    var url = serverURL
+    url.host = "127.0.0.1"
+    url.port = port
+    url.queryItems = (url.queryItems ?? []) + [URLQueryItem(name: "sslmode", value: "disable"),
+                                               URLQueryItem(name: "gssencmode", value: "disable")]
+    return url
+  }
+
   /// Cuts the next connection on which the server sends `trigger`'s message (once).
   func arm(_ trigger: Trigger) {
     state.withLock { $0.trigger = trigger }

@@ -85,11 +85,7 @@ struct TransactionsCommitOutcomeTests {
       try await observer.execute("CREATE TABLE t (id int8 PRIMARY KEY)")
       let proxy = try CuttingProxy(upstreamPort: serverPort)
       defer { proxy.stop() }
-      var url = serverURL
-      url.host = "127.0.0.1"
-      url.port = proxy.port
-      url.queryItems = (url.queryItems ?? []) + [URLQueryItem(name: "sslmode", value: "disable"),
-                                                 URLQueryItem(name: "gssencmode", value: "disable")]
+      let url = proxy.url(replacing: serverURL)
       var options = AtomicTestSupport.quiet
       options.serverSettings["search_path"] = SQLDialect.postgres.quoteIdentifier(schema)
       let proxied = try await PostgresConnection.connect(try #require(url.string), options: PostgresTestServer.patient(options))
