@@ -133,9 +133,24 @@ let package = Package(
       ],
       swiftSettings: strictSettings
     ),
+    .target(
+      name: "RaceMigrations",
+      dependencies: ["QueryBuilder"],
+      path: "Tests/RaceMigrations",
+      swiftSettings: strictSettings
+    ),
+    .executableTarget(
+      name: "wren-migration-probe",
+      dependencies: ["PGBackend", "QueryBuilder", "RaceMigrations"],
+      path: "Tests/MigrationProbe",
+      swiftSettings: strictSettings
+    ),
     .testTarget(
       name: "SchemaTests",
-      dependencies: ["QueryBuilder", "Model", "PGBackend", "SQLiteTestBackend", "PostgresTestSupport"],
+      dependencies: [
+        "QueryBuilder", "Model", "PGBackend", "SQLiteTestBackend", "PostgresTestSupport", "RaceMigrations",
+        "wren-migration-probe",
+      ],
       swiftSettings: strictSettings
     ),
     .testTarget(

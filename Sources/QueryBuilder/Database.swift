@@ -50,6 +50,40 @@ public protocol Database: Sendable {
   /// runs inside an atomic block are routed to the block's connection. Wrappers of
   /// another database return the wrapped one's key.
   var sessionKey: ObjectIdentifier { get }
+
+  /// Runs `body` with a database whose statements all run on one connection, held for
+  /// the whole of `body`; `site` names the holder in pool diagnostics. Apps call
+  /// ``withDedicatedConnection(file:line:_:)``.
+  func withDedicatedConnection<T>(site: String, _ body: (any Database) async throws -> T) async throws -> T
+}
+
+extension Database {
+  /// Runs `body` with a database whose statements all run on one connection, held for
+  /// the whole of `body`, so that session state one statement leaves (an advisory
+  /// lock, a `SET`, a temporary table) is there for the next:
+  ///
+  /// ```swift
+  /// try await pool.withDedicatedConnection { db in
+  ///   try await db.execute("SELECT pg_advisory_lock(\(key))")
+  ///   try await rebuildReport(db)
+  ///   try await db.execute("SELECT pg_advisory_unlock(\(key))")   // the same session
+  /// }
+  /// ```
+  /// A pool leases one connection for it (and resets it afterwards, as every
+  /// release does); a single connection, an SQLite database, a transaction's handle
+  /// and a task inside an atomic block are one connection already, so `body` gets
+  /// the database itself. ``Migrator`` runs on it.
+  /// - Throws: what `body` throws; a pool's ``DatabaseError`` or pool error when no
+  ///   connection can be had.
+  public func withDedicatedConnection<T>(file: String = #fileID, line: Int = #line,
+                                         _ body: (any Database) async throws -> T) async throws -> T {
+    try await withDedicatedConnection(site: "\(file):\(line)", body)
+  }
+
+  /// One connection already: `body` runs on this database itself.
+  public func withDedicatedConnection<T>(site: String, _ body: (any Database) async throws -> T) async throws -> T {
+    try await body(self)
+  }
 }
 
 extension Database {

@@ -108,9 +108,23 @@ public final class PostgresDatabase: Database, Sendable {
   ///   waiting; what `body` throws.
   public func withConnection<T>(timeout: Duration? = nil, file: String = #fileID, line: Int = #line,
                                 _ body: (PostgresConnection) async throws -> T) async throws -> T {
-    let leased = try await acquire(holder: "\(file):\(line)", timeout: timeout ?? options.acquireTimeout)
+    try await holding(site: "\(file):\(line)", timeout: timeout ?? options.acquireTimeout) { try await body($0) }
+  }
+
+  /// Runs `body` on one leased connection, held (and then reset and released) for the
+  /// whole of it; inside an atomic block on this pool, on the block's connection.
+  /// See ``Database/withDedicatedConnection(file:line:_:)``.
+  public func withDedicatedConnection<T>(site: String, _ body: (any Database) async throws -> T) async throws -> T {
+    if TransactionRoute.current(for: self) != nil { return try await body(self) }
+    return try await holding(site: site, timeout: options.acquireTimeout) { try await body($0) }
+  }
+
+  /// Leases a connection for `body`, noting the task as its holder at `site`, and
+  /// releases it however `body` ends.
+  private func holding<T>(site: String, timeout: Duration?, _ body: (PostgresConnection) async throws -> T) async throws -> T {
+    let leased = try await acquire(holder: site, timeout: timeout)
     do {
-      let value = try await PoolHolding.$held.withValue(PoolHolding.held.with(self, at: "\(file):\(line)")) {
+      let value = try await PoolHolding.$held.withValue(PoolHolding.held.with(self, at: site)) {
         try await body(leased.connection)
       }
       await release(leased)

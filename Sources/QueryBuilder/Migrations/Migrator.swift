@@ -23,10 +23,13 @@ import Model
 ///   nothing behind (DDL is transactional on PostgreSQL and SQLite), is not recorded,
 ///   and stops the run with a ``MigrationError``; the migrations after it do not run.
 /// - Recorded ids are skipped, so migrating again is a no-op.
-/// - On PostgreSQL, migrators on several connections (processes starting together)
-///   are serialised by a session advisory lock (``advisoryLockKey``), taken before the
-///   applied ids are read and released at the end, also on error: each migration is
-///   applied exactly once.
+/// - On PostgreSQL, migrators on several connections, pools or processes (instances
+///   starting together) are serialised by a session advisory lock
+///   (``advisoryLockKey``), taken before the applied ids are read and released at the
+///   end, also on error: each migration is applied exactly once. The whole run holds
+///   one connection (``Database/withDedicatedConnection(file:line:_:)``: on a pool, one
+///   leased connection), so the lock, the migrations and the unlock share a session.
+///   Migrations get that connection as their `db`: run their statements on it.
 ///
 /// A migration runs in an atomic block (a transaction, or a savepoint when
 /// ``migrate(_:)`` is called inside a block of your own), so it cannot use statements
@@ -81,19 +84,23 @@ public struct Migrator: Sendable {
   @discardableResult
   public func migrate(_ db: some Database) async throws -> [String] {
     try validate()
-    return try await Self.withMigrationLock(db) {
-      try await MigrationsTable.createIfMissing(db)
-      let recorded = Set(try await MigrationsTable.appliedIDs(db))
-      var applied: [String] = []
-      var appliedAt = Date.distantPast
-      for migration in migrations where !recorded.contains(migration.id) {
-        // Strictly increasing times (at least 1 µs apart, the stored precision) keep
-        // `appliedMigrations` in application order even for migrations that take no time.
-        appliedAt = max(Date(), appliedAt.addingTimeInterval(0.000_001))
-        try await apply(migration, at: appliedAt, to: db)
-        applied.append(migration.id)
+    // One connection from the lock to the last commit: on a pool, a lock taken by one
+    // pooled statement would be released by the pool's reset before the next.
+    return try await db.withDedicatedConnection(site: "Migrator.migrate") { db in
+      try await Self.withMigrationLock(db) {
+        try await MigrationsTable.createIfMissing(db)
+        let recorded = Set(try await MigrationsTable.appliedIDs(db))
+        var applied: [String] = []
+        var appliedAt = Date.distantPast
+        for migration in migrations where !recorded.contains(migration.id) {
+          // Strictly increasing times (at least 1 µs apart, the stored precision) keep
+          // `appliedMigrations` in application order even for migrations that take no time.
+          appliedAt = max(Date(), appliedAt.addingTimeInterval(0.000_001))
+          try await apply(migration, at: appliedAt, to: db)
+          applied.append(migration.id)
+        }
+        return applied
       }
-      return applied
     }
   }
 

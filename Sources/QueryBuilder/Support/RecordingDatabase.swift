@@ -14,19 +14,32 @@ import Synchronization
 public final class RecordingDatabase: Database, Sendable {
   /// The database statements really run on.
   public let base: any Database
-  private let log = Mutex<[RenderedSQL]>([])
+  private let log: Log
+
+  /// The recorded statements, shared with the views ``withDedicatedConnection(site:_:)`` makes.
+  private final class Log: Sendable {
+    let statements = Mutex<[RenderedSQL]>([])
+  }
 
   /// Records statements run through `base`.
-  public init(_ base: any Database) { self.base = base }
+  public init(_ base: any Database) {
+    self.base = base
+    self.log = Log()
+  }
+
+  private init(_ base: any Database, sharing log: Log) {
+    self.base = base
+    self.log = log
+  }
 
   /// `base`'s dialect.
   public var dialect: SQLDialect { base.dialect }
 
   /// The statements run so far, in order (text and binds, as rendered for `dialect`).
-  public var statements: [RenderedSQL] { log.withLock { $0 } }
+  public var statements: [RenderedSQL] { log.statements.withLock { $0 } }
 
   /// Forgets the statements recorded so far.
-  public func reset() { log.withLock { $0.removeAll() } }
+  public func reset() { log.statements.withLock { $0.removeAll() } }
 
   /// `base`'s key: statements inside a block route as they would on `base`.
   public var sessionKey: ObjectIdentifier { base.sessionKey }
@@ -69,9 +82,16 @@ public final class RecordingDatabase: Database, Sendable {
     RecordingSession(try await base.openSession(), recording: self)
   }
 
+  /// Runs `body` on `base`'s dedicated connection, recording into this log.
+  public func withDedicatedConnection<T>(site: String, _ body: (any Database) async throws -> T) async throws -> T {
+    try await base.withDedicatedConnection(site: site) { dedicated in
+      try await body(dedicated.sessionKey == base.sessionKey ? self : RecordingDatabase(dedicated, sharing: log))
+    }
+  }
+
   fileprivate func record(_ sql: SQL) {
     let rendered = sql.render(dialect)
-    log.withLock { $0.append(rendered) }
+    log.statements.withLock { $0.append(rendered) }
   }
 }
 
