@@ -47,6 +47,8 @@ extension PGConnectionHandle {
     let reason = await canceller.end()
     switch result {
     case .success(let value): return value
+    case .failure(let error as DatabaseError) where terminationReason != nil:
+      throw terminatedError(sql: error.sql, binds: error.binds, reason: terminationReason ?? "terminated")
     case .failure(let error as DatabaseError) where error.code == .queryCanceled:
       switch reason {
       case .taskCancelled?: throw CancellationError()

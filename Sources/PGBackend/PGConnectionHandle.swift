@@ -7,6 +7,7 @@ import CLibPQ
 import Logging
 import Model
 import QueryBuilder
+import Synchronization
 
 /// Owns one libpq connection (`PGconn`) in non-blocking mode and runs its I/O.
 ///
@@ -30,11 +31,18 @@ final class PGConnectionHandle: @unchecked Sendable {
   /// Set just before sending a message: the next wait is for its reply, which
   /// cannot have arrived unseen (see `SocketReactor.wait(_:for:deadline:trustingEdges:)`).
   private var nextWaitTrustsEdges = false
+  /// Why the connection was terminated under its user (see ``terminate(_:grace:)``);
+  /// set from another task, so behind a lock.
+  private let termination = Mutex<String?>(nil)
+  /// The connected socket (fixed once connected), for shutting it down from another
+  /// thread while a statement runs.
+  private let socket: Int32
 
   init(conn: OpaquePointer, cacheCapacity: Int, busyPollBudget: Duration, logger: Logger) {
     self.conn = conn
     self.busyPoll = BusyPoll(budget: busyPollBudget)
     self.canceller = PostgresCanceller(connection: conn)
+    self.socket = PQsocket(conn)
     self.cache = PostgresStatementCache(capacity: cacheCapacity)
     self.noticeSink = Unmanaged.passRetained(NoticeSink(logger: logger))
     PQsetNoticeReceiver(conn, { context, result in
@@ -70,6 +78,30 @@ final class PGConnectionHandle: @unchecked Sendable {
     if fd >= 0 { _ = shutdown(fd, Int32(SHUT_RDWR)) }
   }
 
+  /// Ends the connection under whoever uses it, from any task: the statement in
+  /// flight is cancelled on the server (given `grace` to end), then the socket is shut
+  /// down, so every wait ends and the caller's statement fails with
+  /// ``terminatedError(_:)`` naming `reason`. PQfinish still runs in `deinit`.
+  func terminate(_ reason: String, grace: Duration) {
+    termination.withLock { $0 = reason }
+    let socket = self.socket
+    // Captures self: the socket must stay open (not reused) until it is shut down.
+    canceller.terminate(grace: grace) { [self] in
+      _ = self
+      if socket >= 0 { _ = shutdown(socket, Int32(SHUT_RDWR)) }
+    }
+  }
+
+  /// Why the connection was terminated, if it was.
+  var terminationReason: String? { termination.withLock { $0 } }
+
+  /// The error of a statement whose connection was terminated under it.
+  func terminatedError(sql: String?, binds: [SQLValue], reason: String) -> DatabaseError {
+    DatabaseError(code: .connectionFailure,
+                  message: "the connection was closed under this statement (\(reason)); the statement was canceled on the server",
+                  sql: sql, binds: binds, isConnectionFatal: true)
+  }
+
   /// Reads, without waiting, whatever the server sent while the connection was idle
   /// (a shutdown notice, notifications, the end of the stream).
   /// - Returns: false when the server has closed the connection.
@@ -93,7 +125,8 @@ final class PGConnectionHandle: @unchecked Sendable {
 
   /// A connection-failure error from libpq's message.
   func connectionLost(_ sql: RenderedSQL?) -> DatabaseError {
-    DatabaseError(code: .connectionFailure, message: errorMessage, sql: sql?.text, binds: sql?.binds ?? [],
+    if let reason = terminationReason { return terminatedError(sql: sql?.text, binds: sql?.binds ?? [], reason: reason) }
+    return DatabaseError(code: .connectionFailure, message: errorMessage, sql: sql?.text, binds: sql?.binds ?? [],
                   isConnectionFatal: true)
   }
 

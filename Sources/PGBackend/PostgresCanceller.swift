@@ -92,6 +92,32 @@ final class PostgresCanceller: Sendable {
     return false
   }
 
+  /// Stops the connection's work for good: the statement in flight, if any, is
+  /// cancelled on the server (asked again until it ends, for at most `grace`), and
+  /// then `closeSocket` runs, at once when nothing is in flight. The cancel keeps the
+  /// server from running a statement its client has given up on: a backend notices a
+  /// closed socket only when it next reads from it.
+  func terminate(grace: Duration, closeSocket: @escaping @Sendable () -> Void) {
+    let inFlight = state.withLock { $0.inFlight }
+    guard inFlight, let object = cancelObject else {
+      closeSocket()
+      return
+    }
+    let started = BackgroundThread.start { [self] in
+      let deadline = ContinuousClock.now + grace
+      var pause: Duration = .milliseconds(20)
+      while true {
+        var message = [CChar](repeating: 0, count: 256)
+        _ = PQcancel(object.pointer, &message, Int32(message.count))
+        let left = deadline - .now
+        guard left > .zero, isStillInFlight(after: min(pause, left)) else { break }
+        pause = min(pause * 2, .milliseconds(200))
+      }
+      closeSocket()
+    }
+    if !started { closeSocket() }
+  }
+
   /// Marks the end of the statement; waits for a cancel request still being sent.
   /// - Returns: why the statement was cancelled, if it was.
   func end() async -> Reason? {

@@ -314,15 +314,31 @@ public final class PostgresConnection: Database, Sendable {
     state.withLock { $0.inTransaction = status == PQTRANS_INTRANS || status == PQTRANS_INERROR }
   }
 
+  /// Closes the connection under whoever holds it (a pool's `terminate()`): a
+  /// statement in flight is cancelled on the server and fails at once with a
+  /// `.connectionFailure` naming `reason`; later calls fail as on a closed connection.
+  func terminate(reason: String) {
+    takeHandle(closing: reason)?.terminate(reason, grace: Self.terminationGrace)
+  }
+
+  /// How long a terminated connection's statement gets to end after its cancel
+  /// before the socket is shut down under it.
+  static let terminationGrace: Duration = .milliseconds(500)
+
   func markClosed(reason: String) {
-    let handle: PGConnectionHandle? = state.withLock { state in
+    _ = takeHandle(closing: reason)  // released here: PQfinish runs in its deinit
+  }
+
+  /// Marks the connection closed for `reason` and hands over its handle (nil when it
+  /// was closed already); whoever still holds the handle keeps it alive.
+  private func takeHandle(closing reason: String) -> PGConnectionHandle? {
+    state.withLock { state in
       guard let handle = state.handle else { return nil }
       state.handle = nil
       state.closedReason = reason
       state.inTransaction = false
       return handle
     }
-    _ = handle  // released here: PQfinish runs in its deinit
   }
 
   private func closedError() -> DatabaseError {

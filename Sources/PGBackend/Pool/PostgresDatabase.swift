@@ -360,13 +360,18 @@ public final class PostgresDatabase: Database, Sendable {
     }
   }
 
-  /// Immediate close: leased connections are closed under their holders too.
+  /// Immediate close (asyncpg's `terminate()`): new acquires and waiters fail with
+  /// ``PoolError`` (`.closed`), idle connections close, and leased ones are closed
+  /// under their holders: a statement in flight is cancelled on the server and its
+  /// caller gets a `.connectionFailure` ``DatabaseError`` at once (within about half a
+  /// second if the server does not answer the cancel); an open transaction is rolled
+  /// back by the server as the session ends.
   public func terminate() {
     let (actions, leased) = state.withLock { state in
       let leased = state.machine.leases.keys.compactMap { state.connections[$0] }
       return (state.machine.terminate(), leased)
     }
-    for connection in leased { connection.markClosed(reason: "the pool was terminated") }
+    for connection in leased { connection.terminate(reason: "the pool was terminated") }
     perform(actions)
   }
 }
