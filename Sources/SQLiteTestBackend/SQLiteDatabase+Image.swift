@@ -13,8 +13,8 @@ extension SQLiteDatabase {
   /// - Throws: ``MisuseError`` when the database is closed; ``DatabaseError``
   ///   (`.insufficientResources`) when SQLite cannot allocate the copy.
   public func image() async throws -> SQLiteImage {
-    try await lock.lock()
-    defer { lock.unlock() }
+    try await gate.enter()
+    defer { gate.leave() }
     try connection.checkOpen()
     var size: sqlite3_int64 = 0
     guard let buffer = sqlite3_serialize(connection.db, "main", &size, 0) else {
@@ -37,12 +37,15 @@ extension SQLiteDatabase {
   ///   - image: the database to copy.
   ///   - statementCacheCapacity: how many prepared statements to keep (0 disables).
   ///   - logging: how statements are logged.
+  ///   - acquireTimeout: how long a caller waits for the connection while another
+  ///     task holds it (nil: as long as it takes).
   /// - Throws: ``DatabaseError``: `.dataCorrupted` when `image` is not a SQLite
   ///   database, `.insufficientResources` when SQLite cannot allocate the copy.
   public static func inMemory(copying image: SQLiteImage,
                               statementCacheCapacity: Int = defaultStatementCacheCapacity,
-                              logging: StatementLogging = .init()) throws -> SQLiteDatabase {
-    let db = try inMemory(statementCacheCapacity: statementCacheCapacity, logging: logging)
+                              logging: StatementLogging = .init(),
+                              acquireTimeout: Duration? = defaultAcquireTimeout) throws -> SQLiteDatabase {
+    let db = try inMemory(statementCacheCapacity: statementCacheCapacity, logging: logging, acquireTimeout: acquireTimeout)
     try db.connection.load(image)
     return db
   }

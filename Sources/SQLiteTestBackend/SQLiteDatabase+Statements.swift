@@ -71,15 +71,15 @@ extension SQLiteDatabase {
   private func openCursor(_ rendered: RenderedSQL) async throws -> any RowCursor {
     try rendered.validate(for: .sqlite)
     try Task.checkCancellation()
-    try await lock.lock()
+    try await gate.enter(as: "a stream being iterated")
     do {
       let start: ContinuousClock.Instant? = logging.isEnabled ? .now : nil
       let statement = try connection.prepareSingle(rendered, for: "stream")
       try statement?.bind(rendered.binds, sql: rendered.text)
-      return SQLiteRowCursor(connection: connection, lock: lock, statement: statement, rendered: rendered,
+      return SQLiteRowCursor(connection: connection, gate: gate, statement: statement, rendered: rendered,
                              logging: start.map { (logging, $0) })
     } catch {
-      lock.unlock()
+      gate.leave()
       throw error
     }
   }
@@ -89,8 +89,8 @@ extension SQLiteDatabase {
   private func perform<T: Sendable>(_ rendered: RenderedSQL, rowCount: (T) -> Int,
                                     _ body: (SQLiteConnectionHandle) throws -> T) async throws -> T {
     try rendered.validate(for: .sqlite)
-    try await lock.lock()
-    defer { lock.unlock() }
+    try await gate.enter()
+    defer { gate.leave() }
     return try await run(rendered, rowCount: rowCount, body)
   }
 

@@ -19,6 +19,12 @@ import QueryBuilder
 /// ``stream(_:)`` holds the connection until it ends, so do not run other statements
 /// on the same database from inside the loop over one.
 ///
+/// No wait is without end: a statement, stream or transaction waits for the
+/// connection at most ``acquireTimeout`` (``defaultAcquireTimeout``, 30 seconds,
+/// unless given another), then fails with ``DatabaseError`` `.lockNotAvailable`
+/// naming where the connection is held — the case of a task that an atomic block
+/// awaits and that runs statements on the same database from outside the block.
+///
 /// Foreign keys are enforced (as `PRAGMA foreign_keys = ON`) and LIKE is
 /// case-sensitive (`PRAGMA case_sensitive_like = ON`), as on PostgreSQL, so a query
 /// means the same on both backends. Errors are
@@ -33,22 +39,33 @@ public final class SQLiteDatabase: Database, Sendable {
   /// The statement cache capacity used when none is given.
   public static let defaultStatementCacheCapacity = 64
 
+  /// How long a caller waits for the connection unless told otherwise: 30 seconds,
+  /// as a ``PostgresDatabase`` pool's acquire.
+  public static let defaultAcquireTimeout: Duration = .seconds(30)
+
   /// The file path, or `:memory:` for an in-memory database.
   public let path: String
   /// How statements are logged.
   public let logging: StatementLogging
   let connection: SQLiteConnectionHandle
-  let lock = AsyncLock()
+  /// The turn on the connection, which statements, streams and transactions take.
+  let gate: SQLiteConnectionGate
   /// For a template's copy: where its connection goes back when closed.
   let recycler: SQLiteRecycler?
 
   /// Always ``SQLDialect/sqlite``.
   public var dialect: SQLDialect { .sqlite }
 
-  init(connection: SQLiteConnectionHandle, path: String, logging: StatementLogging, recycler: SQLiteRecycler? = nil) {
+  /// How long a statement, stream or transaction waits for the connection while
+  /// another task holds it (nil: as long as it takes).
+  public var acquireTimeout: Duration? { gate.timeout }
+
+  init(connection: SQLiteConnectionHandle, path: String, logging: StatementLogging,
+       acquireTimeout: Duration? = defaultAcquireTimeout, recycler: SQLiteRecycler? = nil) {
     self.connection = connection
     self.path = path
     self.logging = logging
+    self.gate = SQLiteConnectionGate(timeout: acquireTimeout)
     self.recycler = recycler
   }
 
@@ -61,11 +78,14 @@ public final class SQLiteDatabase: Database, Sendable {
   /// - Parameters:
   ///   - statementCacheCapacity: how many prepared statements to keep (0 disables).
   ///   - logging: how statements are logged.
+  ///   - acquireTimeout: how long a caller waits for the connection while another
+  ///     task holds it (nil: as long as it takes).
   /// - Throws: ``DatabaseError`` if SQLite cannot allocate the database.
   public static func inMemory(statementCacheCapacity: Int = defaultStatementCacheCapacity,
-                              logging: StatementLogging = .init()) throws -> SQLiteDatabase {
+                              logging: StatementLogging = .init(),
+                              acquireTimeout: Duration? = defaultAcquireTimeout) throws -> SQLiteDatabase {
     SQLiteDatabase(connection: try inMemoryConnection(statementCacheCapacity: statementCacheCapacity),
-                   path: ":memory:", logging: logging)
+                   path: ":memory:", logging: logging, acquireTimeout: acquireTimeout)
   }
 
   /// A new connection to a new, empty in-memory database.
@@ -100,13 +120,16 @@ public final class SQLiteDatabase: Database, Sendable {
   ///   - busyTimeout: how long to wait for another connection's lock (default: not at all).
   ///   - statementCacheCapacity: how many prepared statements to keep (0 disables).
   ///   - logging: how statements are logged.
+  ///   - acquireTimeout: how long a caller waits for the connection while another
+  ///     task of this process holds it (nil: as long as it takes).
   /// - Throws: ``MisuseError`` for a NUL byte in `path`; ``DatabaseError``:
   ///   `.connectionFailure` when the file cannot be opened,
   ///   `.dataCorrupted` when it is not a database, `.databaseBusy` when switching to
   ///   WAL needs a lock another connection holds.
   public convenience init(path: String, readOnly: Bool = false, busyTimeout: Duration = .zero,
                           statementCacheCapacity: Int = defaultStatementCacheCapacity,
-                          logging: StatementLogging = .init()) throws {
+                          logging: StatementLogging = .init(),
+                          acquireTimeout: Duration? = defaultAcquireTimeout) throws {
     let flags = (readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
       | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
     let pragmas = readOnly
@@ -115,7 +138,7 @@ public final class SQLiteDatabase: Database, Sendable {
     let connection = try SQLiteConnectionHandle.open(
       path: path, flags: flags, busyTimeout: busyTimeout, pragmas: pragmas,
       statementCacheCapacity: statementCacheCapacity)
-    self.init(connection: connection, path: path, logging: logging)
+    self.init(connection: connection, path: path, logging: logging, acquireTimeout: acquireTimeout)
   }
 
   /// Makes the statement running now stop with a `.queryCanceled` error; safe to call
@@ -137,13 +160,14 @@ public final class SQLiteDatabase: Database, Sendable {
 
   /// Takes the connection for a transaction (other statements wait until it is
   /// released).
-  /// - Throws: `CancellationError` while waiting; ``MisuseError`` when closed.
+  /// - Throws: `CancellationError` while waiting; ``DatabaseError``
+  ///   `.lockNotAvailable` after ``acquireTimeout``; ``MisuseError`` when closed.
   public func openSession() async throws -> any DatabaseSession {
-    try await lock.lock()
+    try await gate.enter(as: ConnectionRequest.site ?? "a transaction")
     do {
       try connection.checkOpen()
     } catch {
-      lock.unlock()
+      gate.leave()
       throw error
     }
     return SQLiteSession(database: self)
@@ -158,8 +182,8 @@ public final class SQLiteDatabase: Database, Sendable {
   /// ```
   /// See https://www.sqlite.org/c3ref/close.html.
   public func close() async {
-    await lock.lockIgnoringCancellation()
-    defer { lock.unlock() }
+    await gate.enterIgnoringCancellation()
+    defer { gate.leave() }
     if let recycler, connection.resetRows(to: recycler.plan) {
       recycler.takeBack(connection.handOver())
     } else {

@@ -5,14 +5,14 @@ import QueryBuilder
 /// Steps one statement lazily, a row per `next()`, holding the database's lock from
 /// opening until the last row, an error, `close()` or `deinit` — whichever is first.
 /// Ending rewinds the statement (back to the cache) and releases the lock;
-/// `AsyncLock.unlock()` is synchronous, so `deinit` can do it.
+/// giving the turn back is synchronous, so `deinit` can do it.
 ///
 /// See https://www.sqlite.org/c3ref/step.html.
 final class SQLiteRowCursor: RowCursor {
   private let connection: SQLiteConnectionHandle
-  /// The database's lock, released when the cursor ends; nil when the cursor runs in
-  /// a transaction's session, which holds the lock itself.
-  private let lock: AsyncLock?
+  /// The database's turn, given back when the cursor ends; nil when the cursor runs
+  /// in a transaction's session, which holds the turn itself.
+  private let gate: SQLiteConnectionGate?
   private let rendered: RenderedSQL
   /// Logging and the open time, when logging is on.
   private let logging: (StatementLogging, ContinuousClock.Instant)?
@@ -22,11 +22,11 @@ final class SQLiteRowCursor: RowCursor {
   private var rowCount = 0
 
   /// A cursor over a prepared, bound statement (nil: no statement, no rows); the
-  /// caller holds `lock` and hands it over.
-  init(connection: SQLiteConnectionHandle, lock: AsyncLock?, statement: SQLiteStatement?,
+  /// caller holds `gate`'s turn and hands it over.
+  init(connection: SQLiteConnectionHandle, gate: SQLiteConnectionGate?, statement: SQLiteStatement?,
        rendered: RenderedSQL, logging: (StatementLogging, ContinuousClock.Instant)?) {
     self.connection = connection
-    self.lock = lock
+    self.gate = gate
     self.statement = statement
     self.rendered = rendered
     self.logging = logging
@@ -83,7 +83,7 @@ final class SQLiteRowCursor: RowCursor {
     if let (logging, start) = logging {
       logging.logStatement(rendered, duration: .now - start, rows: rowCount, error: error)
     }
-    lock?.unlock()
+    gate?.leave()
   }
 }
 

@@ -19,7 +19,7 @@ final class SQLiteSession: DatabaseSession {
 
   deinit {
     // A session dropped without release still gives the database back.
-    if !released.withLock({ $0 }) { database.lock.unlock() }
+    if !released.withLock({ $0 }) { database.gate.leave() }
   }
 
   var dialect: SQLDialect { .sqlite }
@@ -52,7 +52,7 @@ final class SQLiteSession: DatabaseSession {
     let start: ContinuousClock.Instant? = logging.isEnabled ? .now : nil
     let statement = try connection.prepareSingle(rendered, for: "stream")
     try statement?.bind(rendered.binds, sql: rendered.text)
-    return SQLiteRowCursor(connection: connection, lock: nil, statement: statement, rendered: rendered,
+    return SQLiteRowCursor(connection: connection, gate: nil, statement: statement, rendered: rendered,
                            logging: start.map { (logging, $0) })
   }
 
@@ -68,7 +68,7 @@ final class SQLiteSession: DatabaseSession {
        sqlite3_exec(connection.db, "ROLLBACK", nil, nil, nil) != SQLITE_OK {
       connection.close()
     }
-    database.lock.unlock()
+    database.gate.leave()
   }
 
   private func validated(_ sql: SQL) throws -> RenderedSQL {

@@ -199,4 +199,28 @@ final class UnguardedCounter: @unchecked Sendable {
     #expect(events.values == ["holder releases", "cancelled task acquired"])
     #expect(!lock.isLocked)
   }
+
+  @Test func aTimedWaitThatRunsOutLeavesTheLineAsIfItNeverJoined() async throws {
+    let lock = AsyncLock()
+    try await lock.lock()
+    #expect(try await lock.lock(timeout: .milliseconds(50)) == false)
+    // The next waiter is served on unlock: the timed-out one left no trace in the line.
+    let next = Task { try await lock.lock(timeout: .seconds(5)) }
+    try await Task.sleep(for: .milliseconds(20))
+    lock.unlock()
+    #expect(try await next.value == true)
+    lock.unlock()
+    #expect(!lock.isLocked)
+  }
+
+  @Test func aTimedWaitServedInTimeHoldsTheLock() async throws {
+    let lock = AsyncLock()
+    #expect(try await lock.lock(timeout: .milliseconds(10)) == true)
+    let waiter = Task { try await lock.lock(timeout: .seconds(5)) }
+    try await Task.sleep(for: .milliseconds(20))
+    lock.unlock()
+    #expect(try await waiter.value == true)
+    #expect(lock.isLocked)
+    lock.unlock()
+  }
 }

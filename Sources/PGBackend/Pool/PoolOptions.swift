@@ -15,8 +15,15 @@ public struct PoolOptions: Sendable {
   public var maxQueries: Int?
   /// How long a connection may sit idle before it is closed (nil: forever).
   public var maxInactiveConnectionLifetime: Duration?
-  /// How long an acquire waits for a connection before failing (nil: forever).
+  /// How long an acquire waits for a connection before failing with
+  /// ``PoolError`` `.acquireTimeout`, which names where the busy connections are held
+  /// (default ``defaultAcquireTimeout``; nil: forever, which a task waiting on work
+  /// that waits on it would do).
   public var acquireTimeout: Duration?
+
+  /// The acquire timeout a pool has unless given another: 30 seconds, as HikariCP's
+  /// and SQLAlchemy's pools.
+  public static let defaultAcquireTimeout: Duration = .seconds(30)
   /// Options of every new connection (server settings, command timeout,
   /// statement-cache size, logging, ...).
   public var connection: PostgresConnectionOptions
@@ -30,7 +37,8 @@ public struct PoolOptions: Sendable {
 
   /// Pool options; `commandTimeout` and `serverSettings` go into every connection's options.
   public init(minSize: Int = 1, maxSize: Int = 10, maxQueries: Int? = 50_000,
-              maxInactiveConnectionLifetime: Duration? = .seconds(300), acquireTimeout: Duration? = nil,
+              maxInactiveConnectionLifetime: Duration? = .seconds(300),
+              acquireTimeout: Duration? = PoolOptions.defaultAcquireTimeout,
               commandTimeout: Duration? = nil, serverSettings: [String: String] = [:],
               connection: PostgresConnectionOptions = PostgresConnectionOptions(),
               setup: (@Sendable (PostgresConnection) async throws -> Void)? = nil,

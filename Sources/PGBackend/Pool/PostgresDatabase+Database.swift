@@ -217,7 +217,7 @@ extension PostgresDatabase {
   /// Takes a connection for a transaction, held (and then reset and released) for
   /// the transaction's whole life.
   public func openSession() async throws -> any DatabaseSession {
-    let leased = try await acquire(holder: "transaction", timeout: options.acquireTimeout)
+    let leased = try await acquire(holder: ConnectionRequest.site ?? "a transaction", timeout: options.acquireTimeout)
     do {
       let session = try await leased.connection.openSession()
       return PooledSession(session, release: { discard in await self.release(leased, reusable: !discard) })

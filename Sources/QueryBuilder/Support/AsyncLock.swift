@@ -43,6 +43,13 @@ public final class AsyncLock: Sendable {
       state.nextID += 1
       return state.nextID
     }
+    try await wait(as: id)
+  }
+
+  /// Joins the line as waiter `id` and returns holding the lock.
+  /// - Throws: `CancellationError` when the task is cancelled; what a timer resumes
+  ///   the waiter with.
+  private func wait(as id: UInt64) async throws {
     try await withTaskCancellationHandler {
       try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<Void, any Error>) in
         let acquired: Bool? = state.withLock { state in
@@ -65,6 +72,39 @@ public final class AsyncLock: Sendable {
       removed?.continuation.resume(throwing: CancellationError())
     }
   }
+
+  /// Takes the lock, waiting in line behind earlier callers for at most `timeout`
+  /// (nil: as long as it takes).
+  /// - Returns: whether the caller now holds it; false when `timeout` passed first
+  ///   (the caller then left the line, as if it had never joined it).
+  /// - Throws: `CancellationError` if the task is cancelled while waiting.
+  public func lock(timeout: Duration?) async throws -> Bool {
+    guard let timeout else {
+      try await lock()
+      return true
+    }
+    if tryLock() { return true }
+    let id = state.withLock { state in
+      state.nextID += 1
+      return state.nextID
+    }
+    // The timer only runs for a caller that had to wait; it leaves the line for it.
+    let timer = Task { [self] in
+      guard (try? await Task.sleep(for: timeout)) != nil else { return }
+      let removed: Waiter? = self.state.withLock { $0.waiters.remove(firstWhere: { $0.id == id }) }
+      removed?.continuation.resume(throwing: LockWaitTimedOut())
+    }
+    defer { timer.cancel() }
+    do {
+      try await wait(as: id)
+      return true
+    } catch is LockWaitTimedOut {
+      return false
+    }
+  }
+
+  /// The timer's signal to a waiter whose time ran out.
+  private struct LockWaitTimedOut: Error {}
 
   /// Takes the lock if it is free right now, without waiting.
   /// - Returns: whether the caller now holds it.

@@ -32,35 +32,41 @@ extension Database {
   /// - Throws: what `body` throws (the last attempt's, with retry);
   ///   ``MisuseError`` before any SQL for options a nested block cannot take;
   ///   ``TransactionFailure`` when rolling back failed too; ``CommitOutcomeUnknown``
-  ///   when the connection was lost during COMMIT; ``DatabaseError`` from BEGIN/COMMIT.
+  ///   when the connection was lost during COMMIT; ``DatabaseError`` from BEGIN/COMMIT;
+  ///   the backend's wait-timeout error when no connection became free in time (it
+  ///   names where the busy connections are held: `file` and `line` say where this
+  ///   block is).
   @discardableResult
   public func atomic<T>(isolation: IsolationLevel? = nil, readOnly: Bool? = nil, deferrable: Bool? = nil,
                         durable: Bool = false, retry: Int = 0, retryPolicy: RetryPolicy = .default,
-                        timeout: Duration? = nil, _ body: () async throws -> T) async throws -> T {
+                        timeout: Duration? = nil, file: String = #fileID, line: Int = #line,
+                        _ body: () async throws -> T) async throws -> T {
     let options = TransactionOptions(isolation: isolation, readOnly: readOnly, deferrable: deferrable)
     return try await runAtomic(options, durable: durable, retry: retry, retryPolicy: retryPolicy,
-                               timeout: timeout, nests: true) { _ in try await body() }
+                               timeout: timeout, nests: true, site: "an atomic block at \(file):\(line)") { _ in try await body() }
   }
 
   /// The same, with the block's handle: `db.atomic { tx in try await alice.insert(tx) }`.
   @discardableResult
   public func atomic<T>(isolation: IsolationLevel? = nil, readOnly: Bool? = nil, deferrable: Bool? = nil,
                         durable: Bool = false, retry: Int = 0, retryPolicy: RetryPolicy = .default,
-                        timeout: Duration? = nil, _ body: (Transaction) async throws -> T) async throws -> T {
+                        timeout: Duration? = nil, file: String = #fileID, line: Int = #line,
+                        _ body: (Transaction) async throws -> T) async throws -> T {
     let options = TransactionOptions(isolation: isolation, readOnly: readOnly, deferrable: deferrable)
     return try await runAtomic(options, durable: durable, retry: retry, retryPolicy: retryPolicy,
-                               timeout: timeout, nests: true, body)
+                               timeout: timeout, nests: true, site: "an atomic block at \(file):\(line)", body)
   }
 
-  /// A transaction that never nests (peewee's `transaction()`): like ``atomic(isolation:readOnly:deferrable:durable:retry:retryPolicy:timeout:_:)-1k3l0``
+  /// A transaction that never nests (peewee's `transaction()`): like `atomic`
   /// at the outermost level, and a ``MisuseError`` inside any atomic block.
   @discardableResult
   public func transaction<T>(isolation: IsolationLevel? = nil, readOnly: Bool? = nil, deferrable: Bool? = nil,
                              retry: Int = 0, retryPolicy: RetryPolicy = .default, timeout: Duration? = nil,
+                             file: String = #fileID, line: Int = #line,
                              _ body: (Transaction) async throws -> T) async throws -> T {
     let options = TransactionOptions(isolation: isolation, readOnly: readOnly, deferrable: deferrable)
     return try await runAtomic(options, durable: false, retry: retry, retryPolicy: retryPolicy,
-                               timeout: timeout, nests: false, body)
+                               timeout: timeout, nests: false, site: "a transaction at \(file):\(line)", body)
   }
 
   /// Whether the current task is inside an atomic block (or transaction) on this
@@ -103,7 +109,8 @@ extension Database {
   // MARK: The machinery
 
   private func runAtomic<T>(_ options: TransactionOptions, durable: Bool, retry: Int, retryPolicy: RetryPolicy,
-                            timeout: Duration?, nests: Bool, _ body: (Transaction) async throws -> T) async throws -> T {
+                            timeout: Duration?, nests: Bool, site: String,
+                            _ body: (Transaction) async throws -> T) async throws -> T {
     try options.validate()
     if let parent = enclosingContext, !parent.isEnded {
       guard nests else {
@@ -121,7 +128,7 @@ extension Database {
     var attempt = 1
     while true {
       do {
-        return try await runOutermost(options, timeout: timeout, body)
+        return try await runOutermost(options, timeout: timeout, site: site, body)
       } catch let failed as EndedTransaction {
         // A retried attempt's callbacks are dropped: only the last attempt's run.
         if attempt <= retry && retryPolicy.shouldRetry(failed.error) {
@@ -135,9 +142,9 @@ extension Database {
   }
 
   /// One attempt at the outermost level: BEGIN, the block, COMMIT or ROLLBACK.
-  private func runOutermost<T>(_ options: TransactionOptions, timeout: Duration?,
+  private func runOutermost<T>(_ options: TransactionOptions, timeout: Duration?, site: String,
                                _ body: (Transaction) async throws -> T) async throws -> T {
-    let session = try await openSession()
+    let session = try await ConnectionRequest.$site.withValue(site) { try await openSession() }
     let context = TransactionContext(session: session, parent: nil, options: options, timeout: timeout)
     do {
       for statement in TransactionSQL.begin(options, dialect) {

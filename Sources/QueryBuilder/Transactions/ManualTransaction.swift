@@ -143,10 +143,12 @@ extension Database {
   /// - Throws: ``MisuseError`` for options no database accepts; ``DatabaseError``
   ///   from BEGIN; `CancellationError` while waiting for the connection.
   public func begin(isolation: IsolationLevel? = nil, readOnly: Bool? = nil,
-                    deferrable: Bool? = nil) async throws -> ManualTransaction {
+                    deferrable: Bool? = nil, file: String = #fileID, line: Int = #line) async throws -> ManualTransaction {
     let options = TransactionOptions(isolation: isolation, readOnly: readOnly, deferrable: deferrable)
     try options.validate()
-    let session = try await openSession()
+    let session = try await ConnectionRequest.$site.withValue("a transaction begun at \(file):\(line)") {
+      try await openSession()
+    }
     do {
       for statement in TransactionSQL.begin(options, dialect) { _ = try await session.execute(statement, timeout: nil) }
     } catch {
