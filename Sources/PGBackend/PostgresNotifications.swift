@@ -14,7 +14,9 @@ public struct PostgresNotification: Sendable, Hashable {
 
 /// The notifications of one channel, from `LISTEN` until the iteration ends: leaving
 /// the loop, an error, or cancelling the task (`CancellationError`) sends `UNLISTEN`
-/// and gives the connection back. One iteration per sequence: a second one ends at once.
+/// and gives the connection back (a pool's listener closes its own connection),
+/// whether or not the sequence is still referenced. Closing the pool ends the
+/// iteration normally. One iteration per sequence: a second one ends at once.
 ///
 /// ```swift
 /// for try await note in try await db.listen("orders") {
@@ -60,15 +62,26 @@ public struct PostgresNotifications: AsyncSequence, Sendable {
 /// A connection given over to listening on one channel.
 ///
 /// `@unchecked Sendable`: it holds the connection's lock from `LISTEN` to the end, so
-/// its libpq handle is used by nobody else, and the iteration that reads it runs in
-/// one task at a time.
+/// its libpq handle is used by nobody else; the one iteration that reads it runs in
+/// one task at a time, and whoever ends the listener while that iteration waits on
+/// the socket (its pool closing) only shuts the socket down and leaves the rest of
+/// the ending to the reader (see `State.isReading`).
 final class NotificationListener: @unchecked Sendable {
+  private struct State {
+    /// The connection's handle, dropped once the listener has ended, so that a
+    /// connection opened for the listener is finished then, however long the
+    /// sequence is still referenced.
+    var handle: PGConnectionHandle?
+    var ended = false
+    /// Whether the iteration is waiting on the socket right now.
+    var isReading = false
+  }
+
   private let connection: PostgresConnection
-  private let handle: PGConnectionHandle
   private let channel: String
   /// Whether the connection was opened for this listener (closed at the end) or lent.
   private let ownsConnection: Bool
-  private let ended = Mutex(false)
+  private let state: Mutex<State>
   private let claimed = Mutex(false)
 
   /// Takes `connection` (its lock) and sends `LISTEN`.
@@ -90,7 +103,7 @@ final class NotificationListener: @unchecked Sendable {
 
   private init(connection: PostgresConnection, handle: PGConnectionHandle, channel: String, ownsConnection: Bool) {
     self.connection = connection
-    self.handle = handle
+    self.state = Mutex(State(handle: handle))
     self.channel = channel
     self.ownsConnection = ownsConnection
   }
@@ -107,45 +120,83 @@ final class NotificationListener: @unchecked Sendable {
     }
   }
 
-  /// The next notification; nil once the listener has ended.
+  /// The next notification; nil once the listener has ended (its loop was left, or
+  /// its pool closed).
   func next() async throws -> PostgresNotification? {
-    while !ended.withLock({ $0 }) {
+    while true {
+      guard let handle = state.withLock({ $0.ended ? nil : $0.handle }) else { return nil }
       if let notification = handle.nextNotification() { return notification }
       if Task.isCancelled {
         await end(unlisten: true)
         throw CancellationError()
       }
-      guard await handle.readWhenReadable() else {
+      guard state.withLock({ state in
+        state.isReading = !state.ended
+        return state.isReading
+      }) else { return nil }
+      let readable = await handle.readWhenReadable()
+      if state.withLock({ state in
+        state.isReading = false
+        return state.ended
+      }) {
+        // Ended while waiting: the pool closed and shut the socket down; the rest of
+        // the ending is this reader's.
+        await finish(unlisten: false)
+        return nil
+      }
+      guard readable else {
         let error = DatabaseError(code: .connectionFailure, message: "the listener's connection was lost: \(handle.errorMessage)",
                                   isConnectionFatal: true)
         await end(unlisten: false)
         throw error
       }
     }
-    return nil
   }
 
   /// Ends the listener from a deinit: `UNLISTEN` and the hand-back run in a task.
   func endSoon() {
-    guard !ended.withLock({ $0 }) else { return }
+    guard !state.withLock({ $0.ended }) else { return }
     Task { await self.end(unlisten: true) }
   }
 
   /// `UNLISTEN` (when asked and the connection lives), then the connection goes back
   /// to its other users, or is closed if it was opened for this listener. Once.
   func end(unlisten: Bool) async {
-    guard ended.withLock({ ended in
-      defer { ended = true }
-      return !ended
+    guard state.withLock({ state in
+      defer { state.ended = true }
+      return !state.ended
     }) else { return }
-    await Self.finish(connection, handle, channel, ownsConnection: ownsConnection, unlisten: unlisten)
+    await finish(unlisten: unlisten)
+  }
+
+  /// Ends a listener whose pool is closing: its session ends on the server at once
+  /// (the socket is shut down), and its iteration, if one waits, ends normally.
+  func shutDown(reason: String) async {
+    let reading: Bool? = state.withLock { state in
+      guard !state.ended else { return nil }
+      state.ended = true
+      return state.isReading
+    }
+    guard let reading else { return }
+    connection.terminate(reason: reason)
+    // A waiting reader wakes on the shut socket and finishes; otherwise finish here.
+    if !reading { await finish(unlisten: false) }
   }
 
   /// A sequence dropped without being iterated still gives its connection back.
   deinit {
-    guard !ended.withLock({ $0 }) else { return }
-    let (connection, handle, channel, owns) = (connection, handle, channel, ownsConnection)
+    guard let handle = state.withLock({ $0.ended ? nil : $0.handle }) else { return }
+    let (connection, channel, owns) = (connection, channel, ownsConnection)
     Task { await Self.finish(connection, handle, channel, ownsConnection: owns, unlisten: true) }
+  }
+
+  /// Hands the connection back (or closes it) and lets go of the handle. Once.
+  private func finish(unlisten: Bool) async {
+    guard let handle = state.withLock({ state -> PGConnectionHandle? in
+      defer { state.handle = nil }
+      return state.handle
+    }) else { return }
+    await Self.finish(connection, handle, channel, ownsConnection: ownsConnection, unlisten: unlisten)
   }
 
   private static func finish(_ connection: PostgresConnection, _ handle: PGConnectionHandle, _ channel: String,

@@ -50,20 +50,27 @@ extension PostgresDatabase {
   }
 
   /// Listens on `channel` on a connection of its own, opened with the pool's
-  /// connection options outside the pool's count and closed when the iteration ends.
+  /// connection options outside the pool's count. The connection is closed when the
+  /// iteration ends (the loop is left, fails or is cancelled), whether or not the
+  /// sequence is still referenced, and when the pool closes (the loop then ends).
   ///
   /// ```swift
   /// for try await note in try await db.listen("orders") { print(note.payload) }
   /// ```
-  /// - Throws: the connect error; ``MisuseError`` for an empty channel name.
+  /// - Throws: the connect error; ``MisuseError`` for an empty channel name;
+  ///   ``PoolError`` `.closed` when the pool is closing.
   public func listen(_ channel: String) async throws -> PostgresNotifications {
+    if isClosing { throw PoolError(reason: .closed, message: "the pool is closed") }
     let connection = try await PostgresConnection.connect(url, options: connectOptions)
+    let listener: NotificationListener
     do {
-      return PostgresNotifications(listener: try await NotificationListener.start(on: connection, channel: channel, ownsConnection: true))
+      listener = try await NotificationListener.start(on: connection, channel: channel, ownsConnection: true)
     } catch {
       await connection.close()
       throw error
     }
+    try await adopt(listener)
+    return PostgresNotifications(listener: listener)
   }
 
   /// Sends `payload` to the listeners of `channel` (`pg_notify`); inside an atomic

@@ -33,6 +33,13 @@ public final class PostgresDatabase: Database, Sendable {
     var nextConnectionID = 0
     var nextWaiterID = 0
     var connectOptions: PostgresConnectionOptions
+    /// The listeners on connections of their own (``listen(_:)``), ended when the pool closes.
+    var listeners: [WeakListener] = []
+  }
+
+  /// A listener the pool does not keep alive.
+  struct WeakListener {
+    weak var listener: NotificationListener?
   }
 
   /// Always `.postgres`.
@@ -355,6 +362,7 @@ public final class PostgresDatabase: Database, Sendable {
   /// idle connections close now, and this returns once every leased one came back.
   public func close() async {
     perform(state.withLock { $0.machine.close() })
+    await shutDownListeners(reason: "the pool was closed")
     while !state.withLock({ $0.machine.isClosed }) {
       try? await Task.sleep(for: .milliseconds(5))
     }
@@ -373,6 +381,31 @@ public final class PostgresDatabase: Database, Sendable {
     }
     for connection in leased { connection.terminate(reason: "the pool was terminated") }
     perform(actions)
+    Task { await shutDownListeners(reason: "the pool was terminated") }
+  }
+
+  /// Keeps `listener` to be ended with the pool.
+  /// - Throws: ``PoolError`` `.closed` when the pool is closing (the listener is ended).
+  func adopt(_ listener: NotificationListener) async throws {
+    let adopted = state.withLock { state in
+      guard !state.machine.isClosing else { return false }
+      state.listeners.removeAll { $0.listener == nil }
+      state.listeners.append(WeakListener(listener: listener))
+      return true
+    }
+    if !adopted {
+      await listener.shutDown(reason: "the pool was closed")
+      throw PoolError(reason: .closed, message: "the pool is closed")
+    }
+  }
+
+  /// Ends every listener still open: their sessions end, their loops end normally.
+  private func shutDownListeners(reason: String) async {
+    let listeners = state.withLock { state in
+      defer { state.listeners.removeAll() }
+      return state.listeners.compactMap(\.listener)
+    }
+    for listener in listeners { await listener.shutDown(reason: reason) }
   }
 }
 
