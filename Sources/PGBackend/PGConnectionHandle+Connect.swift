@@ -72,7 +72,7 @@ extension PGConnectionHandle {
         if Task.isCancelled { throw CancellationError() }
         if await SocketReactor.current.wait(fd: fd, for: interest, deadline: deadline) == .timedOut {
           throw DatabaseError(code: .connectionFailure,
-                              message: "timed out after \(timeout ?? .zero) connecting to the server",
+                              message: "timed out after \((timeout ?? .zero).readable) connecting to the server",
                               isConnectionFatal: true)
         }
         status = resolvesNames ? await pollOffPool(conn) : PQconnectPoll(conn)
