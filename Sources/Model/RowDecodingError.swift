@@ -53,6 +53,8 @@ public struct RowDecodingError: Error, Sendable, CustomStringConvertible {
       return "column \"\(column)\": cannot decode \(expectedType) from a \(sqlType) value"
     case .malformed:
       return "column \"\(column)\": \(sqlType) value is not a valid \(expectedType)"
+    case .inexactInstant:
+      return "column \"\(column)\": " + SQLValueConversionError.inexactInstantSentence(expectedType)
     }
   }
 }

@@ -11,9 +11,29 @@ import Foundation
 /// back without a rounding step in between. Text is ISO-8601 in UTC with six fraction
 /// digits (`2026-01-01T00:00:00.000000Z`), which sorts correctly as text on SQLite.
 /// No Foundation formatter is involved: this is the hot path of every fetch on SQLite.
+///
+/// A `Date` is a `Double` of seconds: it holds every microsecond only within
+/// ``exactDateRange`` (1728-10-18T11:03:28Z through 2273-03-16T12:56:32Z). Farther
+/// out, some microsecond counts have no `Date`; ``exactDate(microsecondsSinceReferenceDate:)``
+/// says which, and ``PreciseTimestamp`` holds them all.
+///
+/// ```swift
+/// SQLTimestamp.format(microsecondsSinceReferenceDate: 1)  // "2001-01-01T00:00:00.000001Z"
+/// ```
 public enum SQLTimestamp {
   /// Microseconds from 1970-01-01 to 2001-01-01.
   public static let unixEpochToReferenceMicroseconds: Int64 = 978_307_200_000_000
+  /// Days from 1970-01-01 to 2001-01-01.
+  static let unixEpochToReferenceDays: Int64 = 11_323
+  /// The microseconds since 2001-01-01 within which a `Date` holds every microsecond
+  /// exactly: ±2^33 seconds, 1728-10-18T11:03:28Z through 2273-03-16T12:56:32Z. There a
+  /// `Double` of seconds resolves steps finer than half a microsecond; beyond, its
+  /// steps grow past a microsecond and some instants have no `Date` of their own.
+  ///
+  /// ```swift
+  /// SQLTimestamp.exactDateRange.contains(micros)  // every such count has an exact Date
+  /// ```
+  public static let exactDateRange: ClosedRange<Int64> = -8_589_934_592_000_000...8_589_934_592_000_000
   /// PostgreSQL's epoch (2000-01-01) in microseconds since 2001-01-01 (negative):
   /// `sinceReference = sincePostgresEpoch + referenceToPostgresEpochMicroseconds`.
   public static let referenceToPostgresEpochMicroseconds: Int64 = -31_622_400_000_000
@@ -43,17 +63,70 @@ public enum SQLTimestamp {
     return Date(timeIntervalSinceReferenceDate: Double(seconds) + Double(fraction) / 1_000_000)
   }
 
+  /// The date `micros` microseconds after 2001-01-01 when a `Date` holds exactly that
+  /// instant (it converts back to `micros`), else nil: always inside
+  /// ``exactDateRange``, farther out only for the counts a `Double` happens to hold
+  /// (every count a `Date` was stored as, so a stored `Date` always reads back).
+  ///
+  /// ```swift
+  /// SQLTimestamp.exactDate(microsecondsSinceReferenceDate: 252_423_993_599_999_999)  // nil (9999-12-31T23:59:59.999999Z)
+  /// ```
+  @inlinable
+  public static func exactDate(microsecondsSinceReferenceDate micros: Int64) -> Date? {
+    let date = date(microsecondsSinceReferenceDate: micros)
+    if exactDateRange.contains(micros) { return date }
+    return microsecondsSinceReferenceDate(date) == micros ? date : nil
+  }
+
   /// ISO-8601 text in UTC with microseconds, e.g. `2026-01-01T12:30:00.250000Z`.
   /// Years outside 0000–9999 get an explicit sign and more digits (ISO-8601 expanded
   /// years), so every representable date round-trips.
   public static func format(_ date: Date) -> String {
     guard let micros = microsecondsSinceReferenceDate(date) else { return "invalid-date" }
-    return format(microsecondsSinceUnixEpoch: micros &+ unixEpochToReferenceMicroseconds)
+    return format(microsecondsSinceReferenceDate: micros)
   }
 
   /// ISO-8601 text for a count of microseconds since 1970-01-01 UTC.
   public static func format(microsecondsSinceUnixEpoch micros: Int64) -> String {
     let (days, microOfDay) = floorDivide(micros, 86_400_000_000)
+    return format(daysSinceUnixEpoch: days, microOfDay: microOfDay)
+  }
+
+  /// ISO-8601 text for a count of microseconds since 2001-01-01 UTC: every `Int64`
+  /// count, PostgreSQL's whole `timestamptz` range (4713 BC to 294276 AD) included.
+  ///
+  /// ```swift
+  /// SQLTimestamp.format(microsecondsSinceReferenceDate: -1)  // "2000-12-31T23:59:59.999999Z"
+  /// ```
+  public static func format(microsecondsSinceReferenceDate micros: Int64) -> String {
+    let (days, microOfDay) = floorDivide(micros, 86_400_000_000)
+    return format(daysSinceUnixEpoch: days + unixEpochToReferenceDays, microOfDay: microOfDay)
+  }
+
+  /// ISO-8601 date text (`2026-01-01`, `+5874897-12-31`) for a count of days since
+  /// 2001-01-01: what a PostgreSQL `date` too far out for a microsecond count reads as.
+  ///
+  /// ```swift
+  /// SQLTimestamp.formatDate(daysSinceReferenceDate: -1)  // "2000-12-31"
+  /// ```
+  public static func formatDate(daysSinceReferenceDate days: Int64) -> String {
+    let (year, month, day) = civilDate(fromDaysSinceUnixEpoch: days + unixEpochToReferenceDays)
+    var bytes: [UInt8] = []
+    if year < 0 || year > 9999 {
+      bytes.append(year < 0 ? UInt8(ascii: "-") : UInt8(ascii: "+"))
+      let digits = String(abs(year))
+      bytes.append(contentsOf: (String(repeating: "0", count: max(0, 6 - digits.count)) + digits).utf8)
+    } else {
+      appendDigits(&bytes, year, count: 4)
+    }
+    bytes.append(UInt8(ascii: "-"))
+    appendDigits(&bytes, month, count: 2)
+    bytes.append(UInt8(ascii: "-"))
+    appendDigits(&bytes, day, count: 2)
+    return String(decoding: bytes, as: UTF8.self)
+  }
+
+  private static func format(daysSinceUnixEpoch days: Int64, microOfDay: Int64) -> String {
     let (year, month, day) = civilDate(fromDaysSinceUnixEpoch: days)
     let secondOfDay = microOfDay / 1_000_000
     let fraction = microOfDay % 1_000_000
@@ -101,28 +174,54 @@ public enum SQLTimestamp {
   }
 
   /// Parses ISO-8601 / SQL timestamp text: `YYYY-MM-DD`, optionally followed by `T` or
-  /// a space and `HH:MM[:SS[.ffffff]]`, optionally followed by `Z` or `±HH[:MM]`. Text
-  /// without a zone is taken as UTC. Returns nil for anything else (including more than
-  /// microsecond precision, which would otherwise be silently rounded).
+  /// a space and `HH:MM[:SS[.ffffff]]`, optionally followed by `Z` or `±HH[:MM[:SS]]`.
+  /// Text without a zone is taken as UTC. Returns nil for anything else, including more
+  /// than microsecond precision and instants a `Date` cannot hold to the microsecond
+  /// (see ``exactDate(microsecondsSinceReferenceDate:)``), which would otherwise be
+  /// silently rounded.
+  ///
+  /// ```swift
+  /// SQLTimestamp.parse("2026-01-01T12:30:00Z")  // a Date
+  /// ```
   public static func parse(_ text: some StringProtocol) -> Date? {
-    guard let micros = parseMicrosecondsSinceUnixEpoch(text) else { return nil }
-    // Only instants that `format` can print back (see `microsecondsSinceReferenceDate`).
-    let (sinceReference, overflow) = micros.subtractingReportingOverflow(unixEpochToReferenceMicroseconds)
-    guard !overflow, sinceReference.magnitude < 9_000_000_000_000_000_000 else { return nil }
-    return date(microsecondsSinceReferenceDate: sinceReference)
+    parseMicrosecondsSinceReferenceDate(text).flatMap { exactDate(microsecondsSinceReferenceDate: $0) }
   }
 
   /// Like ``parse(_:)`` but returns microseconds since 1970-01-01 UTC.
   public static func parseMicrosecondsSinceUnixEpoch(_ text: some StringProtocol) -> Int64? {
-    if let result = text.utf8.withContiguousStorageIfAvailable({ parseMicroseconds(UnsafeRawBufferPointer($0)) }) {
+    parseMicroseconds(text, epochDays: 0)
+  }
+
+  /// Like ``parse(_:)`` but returns microseconds since 2001-01-01 UTC, exactly: every
+  /// instant of PostgreSQL's `timestamptz` range (4713 BC to 294276 AD) has one.
+  ///
+  /// ```swift
+  /// SQLTimestamp.parseMicrosecondsSinceReferenceDate("2001-01-01T00:00:00.000001Z")  // 1
+  /// ```
+  public static func parseMicrosecondsSinceReferenceDate(_ text: some StringProtocol) -> Int64? {
+    parseMicroseconds(text, epochDays: unixEpochToReferenceDays)
+  }
+
+  private static func parseMicroseconds(_ text: some StringProtocol, epochDays: Int64) -> Int64? {
+    if let result = text.utf8.withContiguousStorageIfAvailable({
+      parseMicroseconds(UnsafeRawBufferPointer($0), epochDays: epochDays)
+    }) {
       return result
     }
     var copy = String(text)
-    return copy.withUTF8 { parseMicroseconds(UnsafeRawBufferPointer($0)) }
+    return copy.withUTF8 { parseMicroseconds(UnsafeRawBufferPointer($0), epochDays: epochDays) }
   }
 
-  /// Parses UTF-8 bytes in place (no copy): the hot path of every date read on SQLite.
+  /// Parses UTF-8 bytes in place (no copy) to microseconds since 1970-01-01 UTC: the
+  /// hot path of every date read on SQLite.
   public static func parseMicroseconds(_ bytes: UnsafeRawBufferPointer) -> Int64? {
+    parseMicroseconds(bytes, epochDays: 0)
+  }
+
+  /// Microseconds since the day `epochDays` days after 1970-01-01. The epoch is
+  /// applied to the day count before scaling, so the result overflows only when the
+  /// answer does not fit.
+  private static func parseMicroseconds(_ bytes: UnsafeRawBufferPointer, epochDays: Int64) -> Int64? {
     var scanner = DigitScanner(bytes)
     var sign: Int64 = 1
     if scanner.eat(UInt8(ascii: "+")) {
@@ -134,7 +233,7 @@ public enum SQLTimestamp {
           (1...12).contains(month), (1...daysInMonth(year: year, month: month)).contains(day)
     else { return nil }
     // Years run to 9 digits, far past Int64 microseconds: overflow is an error, not a trap.
-    var (micros, overflow) = daysSinceUnixEpoch(year: year, month: month, day: day)
+    var (micros, overflow) = (daysSinceUnixEpoch(year: year, month: month, day: day) - epochDays)
       .multipliedReportingOverflow(by: 86_400_000_000)
     guard !overflow else { return nil }
     if scanner.eat(UInt8(ascii: "T")) || scanner.eat(UInt8(ascii: " ")) {
@@ -159,11 +258,16 @@ public enum SQLTimestamp {
       } else if let offsetSign = scanner.eatSign() {
         guard let oh = scanner.digits(exactly: 2), oh <= 15 else { return nil }
         var om: Int64 = 0
+        var os: Int64 = 0  // PostgreSQL prints local mean time offsets to the second
         if scanner.eat(UInt8(ascii: ":")) || scanner.peekDigit {
           guard let m = scanner.digits(exactly: 2), m < 60 else { return nil }
           om = m
+          if scanner.eat(UInt8(ascii: ":")) {
+            guard let s = scanner.digits(exactly: 2), s < 60 else { return nil }
+            os = s
+          }
         }
-        (micros, overflow) = micros.subtractingReportingOverflow(offsetSign * (oh * 60 + om) * 60_000_000)
+        (micros, overflow) = micros.subtractingReportingOverflow(offsetSign * ((oh * 60 + om) * 60 + os) * 1_000_000)
         guard !overflow else { return nil }
       }
     }

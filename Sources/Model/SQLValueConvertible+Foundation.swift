@@ -15,15 +15,29 @@ extension Data: SQLValueConvertible {
 }
 
 extension Date: SQLValueConvertible {
-  /// The date as `.timestamp` (stored at microsecond precision).
+  /// The date as `.timestamp` (stored rounded to the nearest microsecond).
   public var sqlValue: SQLValue { .timestamp(self) }
-  /// Reads `.timestamp`, or ISO-8601 text as SQLite stores it.
+
+  /// Reads `.timestamp`, or ISO-8601 text (as SQLite stores it, and as PostgreSQL
+  /// values a `Date` cannot hold arrive). Never rounds: a `Date` holds every
+  /// microsecond from 1728-10-18T11:03:28Z to 2273-03-16T12:56:32Z
+  /// (``SQLTimestamp/exactDateRange``), and beyond only some; any `Date` Wren stored
+  /// reads back.
+  ///
+  /// ```swift
+  /// let due = try Date(sqlValue: .text("2026-01-01T00:00:00.000000Z"))
+  /// ```
+  /// - Throws: ``SQLValueConversionError``: `.inexactInstant` for an instant a `Date`
+  ///   would round (decode ``PreciseTimestamp`` instead), `.malformed` for other text.
   public init(sqlValue: SQLValue) throws {
     switch sqlValue {
     case .timestamp(let d): self = d
     case .text(let s):
-      guard let d = SQLTimestamp.parse(s) else {
+      guard let micros = SQLTimestamp.parseMicrosecondsSinceReferenceDate(s) else {
         throw SQLValueConversionError(.malformed, expected: Date.self, found: sqlValue)
+      }
+      guard let d = SQLTimestamp.exactDate(microsecondsSinceReferenceDate: micros) else {
+        throw SQLValueConversionError(.inexactInstant, expected: Date.self, found: sqlValue)
       }
       self = d
     default: throw SQLValueConversionError.mismatch(Date.self, sqlValue)

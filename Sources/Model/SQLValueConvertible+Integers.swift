@@ -1,9 +1,22 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
 extension Int64: SQLValueConvertible {
   /// The value as `.int`.
   @inlinable public var sqlValue: SQLValue { .int(self) }
 
-  /// Reads `.int`; a `.double` with an exact integral value is accepted too (SQLite can
-  /// return REAL for integer arithmetic), anything else is an error.
+  /// Reads `.int`; a `.double` or `.decimal` with an exact integral value is accepted
+  /// too (SQLite can return REAL for integer arithmetic, PostgreSQL's `sum(bigint)` is
+  /// `numeric`), anything else is an error.
+  ///
+  /// ```swift
+  /// let total: Int64? = try await db.fetchValue("SELECT sum(qty) FROM orders")
+  /// ```
+  /// - Throws: ``SQLValueConversionError``: `.outOfRange` for a number with a fraction
+  ///   or beyond `Int64` (never rounded), a type mismatch for other kinds.
   @inlinable
   public init(sqlValue: SQLValue) throws {
     switch sqlValue {
@@ -13,9 +26,24 @@ extension Int64: SQLValueConvertible {
         throw SQLValueConversionError(.outOfRange, expected: Int64.self, found: sqlValue)
       }
       self = exact
+    case .decimal(let d):
+      guard let exact = exactInt64(d) else {
+        throw SQLValueConversionError(.outOfRange, expected: Int64.self, found: sqlValue)
+      }
+      self = exact
     default: throw SQLValueConversionError.mismatch(Int64.self, sqlValue)
     }
   }
+}
+
+/// The decimal as an `Int64` when it is a whole number that fits, else nil. Read from
+/// its plain decimal text, so nothing is rounded on the way.
+@usableFromInline
+func exactInt64(_ decimal: Decimal) -> Int64? {
+  let text = decimal.description
+  guard let point = text.firstIndex(of: ".") else { return Int64(text) }
+  guard text[text.index(after: point)...].allSatisfy({ $0 == "0" }) else { return nil }
+  return Int64(text[..<point])
 }
 
 /// Narrower integers go through Int64 and are range-checked: never truncated.

@@ -1,7 +1,7 @@
 /// A Swift type that converts to and from an ``SQLValue``.
 ///
 /// Wren ships conformances for the integer and floating-point types, `Bool`, `String`,
-/// `Data`, `[UInt8]`, `Date`, `UUID`, `Decimal`, `Optional` and `RawRepresentable`
+/// `Data`, `[UInt8]`, `Date`, ``PreciseTimestamp``, `UUID`, `Decimal`, `Optional` and `RawRepresentable`
 /// enums (declare the conformance; the implementation comes from the raw value):
 ///
 /// ```swift
@@ -31,6 +31,10 @@ public struct SQLValueConversionError: Error, Sendable, Hashable, CustomStringCo
     case unexpectedNull
     /// The value is text that does not parse as the type (a malformed UUID, say).
     case malformed
+    /// The value is an instant the type cannot hold to the microsecond: a `Date` holds
+    /// every microsecond only within ``SQLTimestamp/exactDateRange`` (1728-10-18 to
+    /// 2273-03-16 UTC). Decode it as ``PreciseTimestamp``, which holds them all.
+    case inexactInstant
   }
 
   /// What went wrong.
@@ -60,7 +64,14 @@ public struct SQLValueConversionError: Error, Sendable, Hashable, CustomStringCo
     case .outOfRange: "\(valueKind) value is out of range for \(expectedType)"
     case .unexpectedNull: "NULL found where a non-optional \(expectedType) was expected"
     case .malformed: "\(valueKind) value is not a valid \(expectedType)"
+    case .inexactInstant: Self.inexactInstantSentence(expectedType)
     }
+  }
+
+  /// Why an instant did not decode, and what to decode it as instead.
+  static func inexactInstantSentence(_ expectedType: String) -> String {
+    "the stored instant cannot be held to the microsecond by \(expectedType), which is exact only "
+      + "from 1728-10-18T11:03:28Z to 2273-03-16T12:56:32Z; decode it as PreciseTimestamp"
   }
 }
 

@@ -11,12 +11,15 @@ import Synchronization
 extension PGConnectionHandle {
   /// Opens a connection without blocking a thread: `PQconnectStartParams`, then
   /// `PQconnectPoll` driven by socket readiness.
-  /// - Throws: ``DatabaseError`` (`.connectionFailure`, `.tooManyConnections`,
-  ///   `.invalidAuthorization`, `.invalidCatalogName`), or `CancellationError`.
+  /// - Throws: ``MisuseError`` for a string that is not a postgres:// URL or key=value
+  ///   pairs libpq can parse (``PostgresConnectionString``); ``DatabaseError``
+  ///   (`.connectionFailure`, `.tooManyConnections`, `.invalidAuthorization`,
+  ///   `.invalidCatalogName`), or `CancellationError`.
   static func connect(_ connectionString: String, options: PostgresConnectionOptions) async throws -> PGConnectionHandle {
     guard !connectionString.utf8.contains(0) else {
       throw MisuseError("the connection string contains a NUL byte")
     }
+    _ = try PostgresConnectionString(classifying: connectionString)
     let parameters = options.libpqParameters(connectionString: connectionString)
     let keywords = parameters.map { strdup($0.0) }
     let values = parameters.map { strdup($0.1) }
@@ -69,7 +72,7 @@ extension PGConnectionHandle {
         if Task.isCancelled { throw CancellationError() }
         if await SocketReactor.current.wait(fd: fd, for: interest, deadline: deadline) == .timedOut {
           throw DatabaseError(code: .connectionFailure,
-                              message: "timed out after \(timeout ?? .zero) connecting to the server",
+                              message: "timed out after \((timeout ?? .zero).readable) connecting to the server",
                               isConnectionFatal: true)
         }
         status = resolvesNames ? await pollOffPool(conn) : PQconnectPoll(conn)

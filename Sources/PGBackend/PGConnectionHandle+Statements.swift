@@ -54,7 +54,7 @@ extension PGConnectionHandle {
       case .taskCancelled?: throw CancellationError()
       case .timeout(let limit)?:
         var timedOut = error
-        timedOut.message = "statement timed out after \(limit) and was canceled on the server"
+        timedOut.message = "statement timed out after \(limit.readable) and was canceled on the server"
         throw timedOut
       case nil: throw error
       }

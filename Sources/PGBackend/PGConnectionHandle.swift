@@ -255,7 +255,7 @@ final class PGConnectionHandle: @unchecked Sendable {
     } else {
       abortSocket()
       throw DatabaseError(code: .connectionFailure,
-                          message: "the server did not answer a cancel request within \(StatementClock.cancelGrace); the connection was closed",
+                          message: "the server did not answer a cancel request within \(StatementClock.cancelGrace.readable); the connection was closed",
                           sql: sql?.text, binds: sql?.binds ?? [], isConnectionFatal: true)
     }
   }

@@ -105,6 +105,15 @@ enum PostgresBinaryEncoding {
     case (.bytes(let b), .bytea): buffer.append(contentsOf: b)
     case (.timestamp(let date), .timestamptz), (.timestamp(let date), .timestamp):
       put(try postgresMicroseconds(date), &buffer)
+    case (.text(let text), .timestamptz), (.text(let text), .timestamp):
+      // UTC text as Wren writes it (a PreciseTimestamp a Date cannot hold) goes in
+      // binary, exact, years past 9999 and BC included, which the server's text
+      // input cannot spell. Other text is the server's to parse (session time zone).
+      guard text.utf8.last == UInt8(ascii: "Z"),
+            let micros = SQLTimestamp.parseMicrosecondsSinceReferenceDate(text) else {
+        throw .mismatch(kind: value.kindName)
+      }
+      put(try postgresMicroseconds(sinceReferenceDate: micros), &buffer)
     case (.timestamp(let date), .date):
       let micros = try postgresMicroseconds(date)
       guard micros % 86_400_000_000 == 0 else { throw .notMidnight }
@@ -170,6 +179,11 @@ enum PostgresBinaryEncoding {
   /// Microseconds since 2000-01-01 UTC, PostgreSQL's timestamp representation.
   static func postgresMicroseconds(_ date: Date) throws(PostgresEncodingFailure) -> Int64 {
     guard let micros = SQLTimestamp.microsecondsSinceReferenceDate(date) else { throw .outOfRange }
+    return try postgresMicroseconds(sinceReferenceDate: micros)
+  }
+
+  /// Microseconds since 2000-01-01 UTC for a count since 2001-01-01.
+  static func postgresMicroseconds(sinceReferenceDate micros: Int64) throws(PostgresEncodingFailure) -> Int64 {
     let (result, overflow) = micros.subtractingReportingOverflow(SQLTimestamp.referenceToPostgresEpochMicroseconds)
     // Int64.min and .max are PostgreSQL's -infinity and infinity, not instants.
     guard !overflow, result != .max, result != .min else { throw .outOfRange }

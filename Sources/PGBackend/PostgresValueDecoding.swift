@@ -39,14 +39,19 @@ enum PostgresValueDecoding {
       let micros = Int64(bigEndian: bytes.loadUnaligned(as: Int64.self))
       if micros == .max { return .text("infinity") }
       if micros == .min { return .text("-infinity") }
-      return .timestamp(SQLTimestamp.date(
-        microsecondsSinceReferenceDate: micros &+ SQLTimestamp.referenceToPostgresEpochMicroseconds))
+      let (sinceReference, overflow) = micros.addingReportingOverflow(SQLTimestamp.referenceToPostgresEpochMicroseconds)
+      guard !overflow else { break }  // beyond any timestamp the server sends
+      return instant(microsecondsSinceReferenceDate: sinceReference)
     case .date where length == 4:
       let days = Int64(Int32(bigEndian: bytes.loadUnaligned(as: Int32.self)))
       if days == Int64(Int32.max) { return .text("infinity") }
       if days == Int64(Int32.min) { return .text("-infinity") }
-      return .timestamp(SQLTimestamp.date(
-        microsecondsSinceReferenceDate: days * 86_400_000_000 + SQLTimestamp.referenceToPostgresEpochMicroseconds))
+      // Days since 2001 rather than 2000; a date past about 294,000 AD has no
+      // microsecond count in an Int64, only its text.
+      let daysSinceReference = days + SQLTimestamp.referenceToPostgresEpochMicroseconds / 86_400_000_000
+      let (micros, overflow) = daysSinceReference.multipliedReportingOverflow(by: 86_400_000_000)
+      guard !overflow else { return .text(SQLTimestamp.formatDate(daysSinceReferenceDate: daysSinceReference)) }
+      return instant(microsecondsSinceReferenceDate: micros)
     case .uuid where length == 16:
       let b = UnsafeRawBufferPointer(start: bytes, count: 16)
       return .uuid(UUID(uuid: (b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7],
@@ -56,8 +61,18 @@ enum PostgresValueDecoding {
     case .array(let element) where length >= 12:
       return decodeArray(bytes, length: length, element: element)
     default:
-      return .bytes(Array(UnsafeRawBufferPointer(start: bytes, count: length)))
+      break
     }
+    return .bytes(Array(UnsafeRawBufferPointer(start: bytes, count: length)))
+  }
+
+  /// `.timestamp` when a `Date` holds the instant to the microsecond, else its exact
+  /// ISO-8601 text (which `PreciseTimestamp` reads and `Date` refuses with a typed
+  /// error): a value is never rounded on its way in.
+  @inline(__always)
+  static func instant(microsecondsSinceReferenceDate micros: Int64) -> SQLValue {
+    if let date = SQLTimestamp.exactDate(microsecondsSinceReferenceDate: micros) { return .timestamp(date) }
+    return .text(SQLTimestamp.format(microsecondsSinceReferenceDate: micros))
   }
 
   /// `array_recv`'s layout: dimensions, a has-NULLs flag, the element type, each
@@ -122,7 +137,9 @@ enum PostgresValueDecoding {
     case .bytea:
       if let decoded = hexBytea(text) { return .bytes(decoded) }
     case .timestamptz, .timestamp, .date:
-      if let date = SQLTimestamp.parse(text) { return .timestamp(date) }
+      if let micros = SQLTimestamp.parseMicrosecondsSinceReferenceDate(isoYears(text)) {
+        return instant(microsecondsSinceReferenceDate: micros)
+      }
     case .uuid:
       if let uuid = UUID(uuidString: text) { return .uuid(uuid) }
     case .numeric:
@@ -133,6 +150,17 @@ enum PostgresValueDecoding {
       break
     }
     return .text(text)
+  }
+
+  /// PostgreSQL's text for a year before 1 AD (`4713-11-24 00:00:00+00 BC`) with the
+  /// ISO-8601 year instead (`-4712-11-24 00:00:00+00`: 1 BC is year 0); other text as is.
+  static func isoYears(_ text: String) -> String {
+    guard text.hasSuffix(" BC"), let dash = text.firstIndex(of: "-"),
+          let year = Int64(text[..<dash]), year >= 1 else { return text }
+    let iso = 1 - year
+    let digits = String(abs(iso))
+    let padded = (iso < 0 ? "-" : "") + String(repeating: "0", count: max(0, 4 - digits.count)) + digits
+    return padded + text[dash...].dropLast(3)
   }
 
   /// An array's text form decoded element by element as `element`; nil when

@@ -192,7 +192,32 @@ func expectConversionFailure<T: SQLValueConvertible>(
     expectConversionFailure(Int16.self, from: .double(32_768), .outOfRange)
   }
 
-  @Test(arguments: [SQLValue.text("1"), .bool(true), .bytes([1]), .decimal(Decimal(1)),
+  @Test(arguments: [
+    ("7", 7), ("-12", -12), ("0", 0), ("120.000", 120),
+    ("9223372036854775807", Int64.max), ("-9223372036854775808", Int64.min),
+  ] as [(String, Int64)])
+  func integersFromAnIntegralDecimalAreExact(_ text: String, _ expected: Int64) throws {
+    // PostgreSQL's sum(bigint) and count-like arithmetic on numeric arrive as numeric.
+    let value = SQLValue.decimal(try ExactDecimal.parse(text, found: .text(text)))
+    #expect(try Int64(sqlValue: value) == expected)
+    #expect(try Int(sqlValue: value) == Int(expected))
+    if let narrow = Int32(exactly: expected) { #expect(try Int32(sqlValue: value) == narrow) }
+  }
+
+  @Test(arguments: ["1.5", "-0.000001", "9223372036854775808", "-9223372036854775809", "1000000000000000000000000000000"])
+  func integersFromAFractionalOrHugeDecimalAreOutOfRange(_ text: String) throws {
+    // Never rounded, never truncated: 1.5 is not 1 or 2, 2^63 is not Int64.max.
+    let value = SQLValue.decimal(try ExactDecimal.parse(text, found: .text(text)))
+    expectConversionFailure(Int.self, from: value, .outOfRange)
+    expectConversionFailure(Int64.self, from: value, .outOfRange)
+    expectConversionFailure(Int32.self, from: value, .outOfRange)
+  }
+
+  @Test func int32FromAnIntegralDecimalBeyondItsRangeIsOutOfRange() {
+    expectConversionFailure(Int32.self, from: .decimal(Decimal(Int64(Int32.max) + 1)), .outOfRange)
+  }
+
+  @Test(arguments: [SQLValue.text("1"), .bool(true), .bytes([1]),
                     .uuid(UUID()), .timestamp(Date(timeIntervalSince1970: 0))])
   func integersFromAnotherKindAreATypeMismatch(_ value: SQLValue) {
     expectConversionFailure(Int.self, from: value, .typeMismatch)

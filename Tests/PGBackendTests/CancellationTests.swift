@@ -57,7 +57,7 @@ struct CancellationTests {
         }
       }
       #expect(error.code == .queryCanceled)
-      #expect(error.message == "statement timed out after 0.2 seconds and was canceled on the server")
+      #expect(error.message == "statement timed out after 200 ms and was canceled on the server")
       #expect(error.sql == "SELECT pg_sleep(10)")
       #expect(elapsed >= .milliseconds(200) && elapsed < Self.prompt)
       #expect(try await conn.fetchValue("SELECT 1", as: Int.self, timeout: .milliseconds(200)) == 1)

@@ -272,11 +272,11 @@ public final class PostgresDatabase: Database, Sendable {
   private func timeoutError(after timeout: Duration) -> PoolError {
     let holders = state.withLock { state in
       state.machine.leases.values.sorted { $0.since < $1.since }.map { lease in
-        "\(lease.holder) (held \(ContinuousClock.now - lease.since))"
+        "\(lease.holder) (held \((ContinuousClock.now - lease.since).readable))"
       }
     }
     return PoolError(reason: .acquireTimeout, message: """
-      no connection became free within \(timeout) (all \(options.maxSize) in use); holders: \
+      no connection became free within \(timeout.readable) (all \(options.maxSize) in use); holders: \
       \(holders.isEmpty ? "none" : holders.joined(separator: ", "))
       """)
   }

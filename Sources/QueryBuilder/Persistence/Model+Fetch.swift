@@ -14,7 +14,8 @@ extension Model {
   /// - Throws: ``PersistenceError`` `.notFound`; ``DatabaseError``.
   public static func find(_ db: any Database, id: ID) async throws -> Self {
     guard let model = try await fetchOne(db, id: id) else {
-      throw PersistenceError(.notFound, model: Self.self, table: tableName)
+      throw PersistenceError(.notFound, model: Self.self, table: tableName, keyColumn: schema.primaryKey?.name,
+                             keyValue: id.sqlValue)
     }
     return model
   }

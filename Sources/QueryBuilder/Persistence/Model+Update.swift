@@ -16,7 +16,9 @@ extension Model {
     let changed = try await attributingErrors(to: Self.self, db: db, columns: Self.schema.columns.map(\.name), rows: [values]) {
       try await db.execute(sql)
     }
-    if changed == 0 { throw PersistenceError(.notFound, model: Self.self, table: Self.tableName) }
+    if changed == 0 {
+      throw PersistenceError(.notFound, model: Self.self, table: Self.tableName, keyColumn: key.name, keyValue: keyValue)
+    }
   }
 
   /// Inserts when the key is not set, else updates.

@@ -101,6 +101,21 @@ struct CRUDRoundTripTests {
   }
 
   @Test(arguments: Backend.allCases)
+  func notFoundNamesTheKeyColumnAndTheValueLookedFor(_ backend: Backend) async throws {
+    try await withEverything(backend, "not_found") { db in
+      let findError = await #expect(throws: PersistenceError.self) { try await Everything.find(db, id: 42) }
+      #expect(findError?.keyColumn == "id")
+      #expect(findError?.keyValue == .int(42))
+      #expect(findError?.description == "Everything: no row in everything has id = 42")
+      var model = Everything.full(12)
+      model.id = 4_711
+      let updateError = await #expect(throws: PersistenceError.self) { try await model.update(db) }
+      #expect(updateError?.keyValue == .int(4_711))
+      #expect(updateError?.description == "Everything: no row in everything has id = 4711")
+    }
+  }
+
+  @Test(arguments: Backend.allCases)
   func anUnsavedModelHasNoKeyToUpdateOrDeleteBy(_ backend: Backend) async throws {
     try await withEverything(backend, "unsaved") { db in
       let model = Everything.full(11)
