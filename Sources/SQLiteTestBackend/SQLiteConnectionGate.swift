@@ -44,10 +44,10 @@ final class SQLiteConnectionGate: Sendable {
   private func timedOut() -> DatabaseError {
     let timeout = self.timeout ?? .zero
     let heldBy = holder.withLock { holder in
-      holder.map { "\($0.what) (for \(ContinuousClock.now - $0.since))" }
+      holder.map { "\($0.what) (for \((ContinuousClock.now - $0.since).readable))" }
     } ?? "statements of other tasks"
     return DatabaseError(code: .lockNotAvailable, message: """
-      the SQLite database's connection did not become free within \(timeout): it is held by \(heldBy). \
+      the SQLite database's connection did not become free within \(timeout.readable): it is held by \(heldBy). \
       A task that the holder waits for, and that needs this database, would wait for ever: run that \
       work inside the holder's block, or after it
       """)
