@@ -28,17 +28,19 @@ extension PGConnectionHandle {
 
   private func pipeline(_ batch: BatchStatement, _ rows: [[SQLValue]], clock: inout StatementClock) async throws -> Int {
     let first = RenderedSQL(text: batch.postgresText, binds: rows[0])
-    let statement = try await prepared(first, clock: &clock)
-    var encoded: [PostgresParameters] = []
-    encoded.reserveCapacity(rows.count)
-    for (index, row) in rows.enumerated() {
-      do {
-        encoded.append(try PostgresParameters(row, types: statement.parameterTypes,
-                                              sql: RenderedSQL(text: batch.postgresText, binds: row)))
-      } catch var error as DatabaseError {
-        error.batchRow = index
-        throw error
+    let (statement, encoded) = try await prepared(first, clock: &clock) { statement in
+      var encoded: [PostgresParameters] = []
+      encoded.reserveCapacity(rows.count)
+      for (index, row) in rows.enumerated() {
+        do {
+          encoded.append(try PostgresParameters(row, types: statement.parameterTypes,
+                                                sql: RenderedSQL(text: batch.postgresText, binds: row)))
+        } catch var error as DatabaseError {
+          error.batchRow = index
+          throw error
+        }
       }
+      return encoded
     }
     try Task.checkCancellation()
     guard PQenterPipelineMode(conn) == 1 else { throw connectionLost(first) }

@@ -84,8 +84,9 @@ extension PGConnectionHandle {
       try await flush(&clock, sql: sql)
       return try outcome(of: try await collectResults(&clock, sql: sql), statement: nil, sql: sql)
     }
-    let statement = try await prepared(sql, clock: &clock)
-    let parameters = try PostgresParameters(sql.binds, types: statement.parameterTypes, sql: sql)
+    let (statement, parameters) = try await prepared(sql, clock: &clock) { statement in
+      try PostgresParameters(sql.binds, types: statement.parameterTypes, sql: sql)
+    }
     // A cancel sent while the server sat idle between two steps was ignored there:
     // check before every message, so that only a statement in flight is ever cancelled.
     try Task.checkCancellation()
@@ -97,6 +98,25 @@ extension PGConnectionHandle {
     guard sent == 1 else { throw connectionLost(sql) }
     try await flush(&clock, sql: sql)
     return try outcome(of: try await collectResults(&clock, sql: sql), statement: statement, sql: sql)
+  }
+
+  /// The prepared statement for `sql` and its values encoded by `encode` for the
+  /// parameter types it was described with. When the values do not fit a cached
+  /// statement's types (a column widened from int4 to int8 since it was described),
+  /// the statement is prepared and described again, once, before anything is sent:
+  /// the server's types of today decide, not the cache's.
+  /// - Throws: `encode`'s error when the values do not fit the fresh description either.
+  func prepared<Encoded>(_ sql: RenderedSQL, clock: inout StatementClock,
+                         encoding encode: (PreparedStatement) throws -> Encoded) async throws -> (PreparedStatement, Encoded) {
+    if let cached = cache.lookup(sql.text) {
+      do {
+        return (cached, try encode(cached))
+      } catch is DatabaseError {
+        if let stale = cache.remove(sql.text), !stale.name.isEmpty { pendingDeallocations.append(stale.name) }
+      }
+    }
+    let statement = try await prepared(sql, clock: &clock)
+    return (statement, try encode(statement))
   }
 
   /// The prepared statement for `sql`: from the cache, or prepared and described now.
@@ -190,6 +210,6 @@ extension DatabaseError {
   /// A cached statement that no longer exists on the server (26000) or whose plan
   /// no longer matches the schema (0A000 "cached plan must not change result type").
   var isStalePreparedStatement: Bool {
-    sqlState == "26000" || (sqlState == "0A000" && message.contains("cached plan"))
+    sqlState == "26000" || code == .invalidCachedStatement
   }
 }

@@ -51,7 +51,12 @@ final class PGResult {
     let primary = field(Int32(UInt8(ascii: "M")))
       ?? PQresultErrorMessage(pointer).map { String(cString: $0) }?.trimmingTrailingNewlines
       ?? "unknown error"
-    let code = sqlState.map(DatabaseError.Code.fromSQLState) ?? .other
+    var code = sqlState.map(DatabaseError.Code.fromSQLState) ?? .other
+    // 0A000 is "feature not supported" in general; the plan cache's own error is told
+    // by the routine that raises it (messages may be translated).
+    if sqlState == "0A000", field(Int32(UInt8(ascii: "R"))) == "RevalidateCachedQuery" || primary.contains("cached plan") {
+      code = .invalidCachedStatement
+    }
     return DatabaseError(
       code: code, sqlState: sqlState, message: PostgresErrorRedaction.message(primary, sqlState: sqlState),
       detail: field(Int32(UInt8(ascii: "D"))).map { PostgresErrorRedaction.detail($0, sqlState: sqlState) },

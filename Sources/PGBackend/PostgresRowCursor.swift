@@ -43,8 +43,9 @@ final class PostgresRowCursor: RowCursor {
     var clock = StatementClock(timeout: timeout)
     do {
       let statement = try await withTaskCancellationHandler {
-        let statement = try await handle.prepared(sql, clock: &clock)
-        let parameters = try PostgresParameters(sql.binds, types: statement.parameterTypes, sql: sql)
+        let (statement, parameters) = try await handle.prepared(sql, clock: &clock) { statement in
+          try PostgresParameters(sql.binds, types: statement.parameterTypes, sql: sql)
+        }
         try Task.checkCancellation()  // see PGConnectionHandle.runOnce
         let sent = parameters.withCArrays { values, lengths, formats in
           PQsendQueryPrepared(handle.conn, statement.name, Int32(sql.binds.count), values, lengths, formats,

@@ -58,6 +58,11 @@ extension DatabaseError {
     public static let deadlockDetected = Code("deadlockDetected", "40P01")
     /// The database is locked by another connection (SQLite BUSY / LOCKED); retryable.
     public static let databaseBusy = Code("databaseBusy", nil)
+    /// A prepared statement's cached plan no longer fits the schema: a table it reads
+    /// was altered since it was prepared (PostgreSQL's 0A000 "cached plan must not
+    /// change result type"). The statement is dropped from the cache, so the next
+    /// attempt prepares it anew: retryable (asyncpg's `InvalidCachedStatementError`).
+    public static let invalidCachedStatement = Code("invalidCachedStatement", "0A000")
     /// A lock could not be taken at once (NOWAIT, lock_timeout) (55P03).
     public static let lockNotAvailable = Code("lockNotAvailable", "55P03")
     /// A statement was canceled: by the task, a timeout, or the server (57014).

@@ -68,9 +68,11 @@ public struct DatabaseError: Error, Sendable, CustomStringConvertible, CustomDeb
   }
 
   /// Whether running the whole transaction again may succeed: serialization
-  /// failures, deadlocks, and SQLite's busy / locked.
+  /// failures, deadlocks, SQLite's busy / locked, and a cached statement whose plan
+  /// went stale inside a transaction (``Code/invalidCachedStatement``).
   public var isRetryable: Bool {
     code == .serializationFailure || code == .deadlockDetected || code == .databaseBusy
+      || code == .invalidCachedStatement
   }
 
   /// Whether the connection is unusable after this error (it was lost, killed or

@@ -24,7 +24,7 @@ extension Database {
   ///   - durable: the block must be the outermost (its COMMIT makes it durable).
   ///   - retry: how many times to run the whole block again, in a new transaction,
   ///     when it fails with an error `retryPolicy` accepts (serialization failure,
-  ///     deadlock, SQLite busy); outermost only.
+  ///     deadlock, SQLite busy, a cached statement gone stale); outermost only.
   ///   - retryPolicy: which errors are retried, and the backoff between attempts.
   ///   - timeout: the block's budget: sent as `SET LOCAL statement_timeout` on
   ///     PostgreSQL and checked before every statement; a statement past it fails

@@ -13,7 +13,7 @@ public struct RetryPolicy: Sendable {
   /// The longest wait of any retry.
   public var maxDelay: Duration
   /// Which errors start another attempt; by default ``DatabaseError/isRetryable``
-  /// (serialization failures, deadlocks, SQLite busy).
+  /// (serialization failures, deadlocks, SQLite busy, stale cached statements).
   public var shouldRetry: @Sendable (any Error) -> Bool
 
   /// A policy; the defaults suit short OLTP transactions.
