@@ -23,6 +23,20 @@ extension SQLiteDatabase {
     return try await perform(rendered, rowCount: { $0 }) { try $0.execute(rendered) }
   }
 
+  /// Like ``execute(_:)``, stopped by SQLite (a progress handler that checks the
+  /// deadline) after `timeout`: it then fails with `.queryCanceled`, and the database
+  /// stays usable. nil: no limit.
+  ///
+  /// ```swift
+  /// try await db.execute("DELETE FROM events WHERE at < \(cutoff)", timeout: .seconds(2))
+  /// ```
+  @discardableResult
+  public func execute(_ sql: SQL, timeout: Duration?) async throws -> Int {
+    if let route = TransactionRoute.current(for: self) { return try await route.execute(sql, timeout: timeout) }
+    let rendered = sql.render(.sqlite)
+    return try await perform(rendered, timeout: timeout, rowCount: { $0 }) { try $0.execute(rendered) }
+  }
+
   /// Runs one statement and returns all of its rows.
   ///
   /// ```swift
@@ -37,6 +51,13 @@ extension SQLiteDatabase {
     return try await perform(rendered, rowCount: \.count) { try $0.fetchAll(rendered) }
   }
 
+  /// Like ``fetchAll(_:)``, stopped after `timeout` with `.queryCanceled` (nil: no limit).
+  public func fetchAll(_ sql: SQL, timeout: Duration?) async throws -> [Row] {
+    if let route = TransactionRoute.current(for: self) { return try await route.fetchAll(sql, timeout: timeout) }
+    let rendered = sql.render(.sqlite)
+    return try await perform(rendered, timeout: timeout, rowCount: \.count) { try $0.fetchAll(rendered) }
+  }
+
   /// Runs one statement to its first row and returns it, or nil; later rows are never
   /// computed.
   ///
@@ -49,6 +70,13 @@ extension SQLiteDatabase {
     if let route = TransactionRoute.current(for: self) { return try await route.fetchOne(sql) }
     let rendered = sql.render(.sqlite)
     return try await perform(rendered, rowCount: { $0 == nil ? 0 : 1 }) { try $0.fetchOne(rendered) }
+  }
+
+  /// Like ``fetchOne(_:)``, stopped after `timeout` with `.queryCanceled` (nil: no limit).
+  public func fetchOne(_ sql: SQL, timeout: Duration?) async throws -> Row? {
+    if let route = TransactionRoute.current(for: self) { return try await route.fetchOne(sql, timeout: timeout) }
+    let rendered = sql.render(.sqlite)
+    return try await perform(rendered, timeout: timeout, rowCount: { $0 == nil ? 0 : 1 }) { try $0.fetchOne(rendered) }
   }
 
   /// The statement's rows, stepped one at a time as they are consumed.
@@ -84,13 +112,17 @@ extension SQLiteDatabase {
     }
   }
 
-  /// Runs `body` on the connection holding the lock (see ``run(_:rowCount:_:)``).
+  /// Runs `body` on the connection holding the lock (see ``run(_:rowCount:_:)``),
+  /// stopped by SQLite after `timeout` when one is given.
   @inline(__always)
-  private func perform<T: Sendable>(_ rendered: RenderedSQL, rowCount: (T) -> Int,
+  private func perform<T: Sendable>(_ rendered: RenderedSQL, timeout: Duration? = nil, rowCount: (T) -> Int,
                                     _ body: (SQLiteConnectionHandle) throws -> T) async throws -> T {
     try rendered.validate(for: .sqlite)
     try await gate.enter()
     defer { gate.leave() }
+    guard let timeout else { return try await run(rendered, rowCount: rowCount, body) }
+    connection.setDeadline(.now + timeout)
+    defer { connection.setDeadline(nil) }
     return try await run(rendered, rowCount: rowCount, body)
   }
 

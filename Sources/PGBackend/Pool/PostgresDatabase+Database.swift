@@ -8,30 +8,49 @@ extension PostgresDatabase {
   public var sessionKey: ObjectIdentifier { ObjectIdentifier(self) }
 
   /// Runs a statement on a connection taken for it (inside an atomic block: on the
-  /// block's connection).
+  /// block's connection), bounded by the connections' `commandTimeout`.
   /// - Throws: ``DatabaseError``, ``PoolError``, ``MisuseError``, `CancellationError`.
   @discardableResult
   public func execute(_ sql: SQL) async throws -> Int {
-    if let route = TransactionRoute.current(for: self) {
-      return try await route.execute(sql, timeout: options.connection.commandTimeout)
-    }
-    return try await withStatementConnection(sql, "execute") { try await $0.execute(sql) }
+    try await execute(sql, timeout: options.connection.commandTimeout)
+  }
+
+  /// Like ``execute(_:)``, cancelled on the server after `timeout` (nil: no limit);
+  /// it fails with `.queryCanceled` and the connection stays usable.
+  ///
+  /// ```swift
+  /// try await pool.execute("REFRESH MATERIALIZED VIEW daily_totals", timeout: .seconds(30))
+  /// ```
+  @discardableResult
+  public func execute(_ sql: SQL, timeout: Duration?) async throws -> Int {
+    if let route = TransactionRoute.current(for: self) { return try await route.execute(sql, timeout: timeout) }
+    return try await withStatementConnection(sql, "execute") { try await $0.execute(sql, timeout: timeout) }
   }
 
   /// Runs a query on a connection taken for it.
   public func fetchAll(_ sql: SQL) async throws -> [Row] {
-    if let route = TransactionRoute.current(for: self) {
-      return try await route.fetchAll(sql, timeout: options.connection.commandTimeout)
-    }
-    return try await withStatementConnection(sql, "fetchAll") { try await $0.fetchAll(sql) }
+    try await fetchAll(sql, timeout: options.connection.commandTimeout)
+  }
+
+  /// Like ``fetchAll(_:)``, cancelled on the server after `timeout` (nil: no limit).
+  ///
+  /// ```swift
+  /// let rows = try await pool.fetchAll("SELECT * FROM report(\(month))", timeout: .seconds(5))
+  /// ```
+  public func fetchAll(_ sql: SQL, timeout: Duration?) async throws -> [Row] {
+    if let route = TransactionRoute.current(for: self) { return try await route.fetchAll(sql, timeout: timeout) }
+    return try await withStatementConnection(sql, "fetchAll") { try await $0.fetchAll(sql, timeout: timeout) }
   }
 
   /// Runs a query on a connection taken for it; its first row.
   public func fetchOne(_ sql: SQL) async throws -> Row? {
-    if let route = TransactionRoute.current(for: self) {
-      return try await route.fetchOne(sql, timeout: options.connection.commandTimeout)
-    }
-    return try await withStatementConnection(sql, "fetchOne") { try await $0.fetchOne(sql) }
+    try await fetchOne(sql, timeout: options.connection.commandTimeout)
+  }
+
+  /// Like ``fetchOne(_:)``, cancelled on the server after `timeout` (nil: no limit).
+  public func fetchOne(_ sql: SQL, timeout: Duration?) async throws -> Row? {
+    if let route = TransactionRoute.current(for: self) { return try await route.fetchOne(sql, timeout: timeout) }
+    return try await withStatementConnection(sql, "fetchOne") { try await $0.fetchOne(sql, timeout: timeout) }
   }
 
   /// Runs `sql` (`$1` … `$n` placeholders) once per row in one pipeline on a
