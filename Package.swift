@@ -159,6 +159,11 @@ let package = Package(
       swiftSettings: strictSettings
     ),
     .testTarget(
+      name: "ReadmeTests",
+      dependencies: ["Wren", "WrenTesting"],
+      swiftSettings: strictSettings
+    ),
+    .testTarget(
       name: "SQLiteTestBackendTests",
       dependencies: [
         "SQLiteTestBackend", "QueryBuilder", "Model",

@@ -6,8 +6,8 @@ import Foundation
 
 /// A type whose Swift arrays are SQL arrays: `[Int64]`, `[String?]`, `[UUID]`,
 /// `[[Int]]` bind and decode as PostgreSQL arrays (`int8[]`, `text[]`, ..., NULL
-/// elements included) and as JSON text on SQLite (ARCHITECTURE.md, "Values and
-/// types"). `[UInt8]` is the exception: bytes (`bytea` / BLOB).
+/// elements included) and as JSON text on SQLite (see
+/// docs/values-and-types.md). `[UInt8]` is the exception: bytes (`bytea` / BLOB).
 ///
 /// ```swift
 /// let tags: [String] = ["a", "b"]

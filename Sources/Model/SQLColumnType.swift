@@ -1,5 +1,5 @@
-/// The storage type of a column, as DDL declares it (see ARCHITECTURE.md,
-/// "Values and types"). Each dialect spells it its own way.
+/// The storage type of a column, as DDL declares it (see
+/// docs/values-and-types.md). Each dialect spells it its own way.
 public enum SQLColumnType: String, Sendable, Hashable, CaseIterable {
   /// 16-bit integer (`int2` / INTEGER).
   case int16

@@ -6,8 +6,8 @@ import Foundation
 
 /// One SQL value as Wren moves it between Swift and a database.
 ///
-/// Backends bind each case in their own representation (see ARCHITECTURE.md,
-/// "Values and types"): on PostgreSQL `.timestamp` is a `timestamptz`, on SQLite it
+/// Backends bind each case in their own representation (see
+/// docs/values-and-types.md): on PostgreSQL `.timestamp` is a `timestamptz`, on SQLite it
 /// is ISO-8601 text. Decoding accepts both forms, so the same Swift type reads back
 /// from either backend.
 ///

@@ -10,7 +10,7 @@ import Foundation
 
 extension SQLiteStatement {
   /// Binds `binds` to `?1` ... `?n`, in SQLite's representation of each value
-  /// (ARCHITECTURE.md, "Values and types").
+  /// (docs/values-and-types.md).
   ///
   /// See https://www.sqlite.org/c3ref/bind_blob.html.
   /// - Throws: ``MisuseError`` when the statement has another number of parameters;
@@ -71,7 +71,7 @@ extension SQLiteStatement {
       }
       return bindText(text, at: index)
     case .array:
-      // Arrays are JSON text on SQLite (ARCHITECTURE.md, "Values and types").
+      // Arrays are JSON text on SQLite (docs/values-and-types.md).
       do {
         return bindText(try value.jsonText(), at: index)
       } catch {

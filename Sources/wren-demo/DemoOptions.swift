@@ -53,9 +53,11 @@ struct DemoOptions {
       let db = path == ":memory:" ? try SQLiteDatabase.inMemory() : try SQLiteDatabase(path: path)
       return OpenDatabase(db: db, close: { await db.close() })
     case .postgres(let url):
-      let conn = try await PostgresConnection.connect(url, options: PostgresConnectionOptions(
-        serverSettings: ["client_min_messages": "warning"], applicationName: "wren-demo"))
-      return OpenDatabase(db: conn, close: { await conn.close() })
+      let pool = try await PostgresDatabase(url: url, pool: PoolOptions(
+        minSize: 1, maxSize: 4,
+        connection: PostgresConnectionOptions(serverSettings: ["client_min_messages": "warning"],
+                                              applicationName: "wren-demo")))
+      return OpenDatabase(db: pool, close: { await pool.close() })
     }
   }
 

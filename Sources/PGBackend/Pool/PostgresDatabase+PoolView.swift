@@ -1,5 +1,5 @@
 extension PostgresDatabase {
-  /// The pool's figures and controls, spelled as in asyncpg and API.md
+  /// The pool's figures and controls, spelled as in asyncpg
   /// (`db.pool.size`, `db.pool.expireConnections()`); the same as on `db` itself.
   public var pool: PoolView { PoolView(database: self) }
 

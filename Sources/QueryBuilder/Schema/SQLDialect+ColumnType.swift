@@ -1,8 +1,8 @@
 import Model
 
 extension SQLDialect {
-  /// How DDL spells a column's storage type in this dialect (ARCHITECTURE.md, "Values
-  /// and types").
+  /// How DDL spells a column's storage type in this dialect (see
+  /// docs/values-and-types.md).
   ///
   /// ```swift
   /// SQLDialect.postgres.columnType(.timestamp)   // timestamptz
