@@ -81,15 +81,17 @@ final class PGConnectionHandle: @unchecked Sendable {
   /// Ends the connection under whoever uses it, from any task: the statement in
   /// flight is cancelled on the server (given `grace` to end), then the socket is shut
   /// down, so every wait ends and the caller's statement fails with
-  /// ``terminatedError(_:)`` naming `reason`. PQfinish still runs in `deinit`.
+  /// ``terminatedError(sql:binds:reason:)`` naming `reason`. PQfinish still runs in `deinit`.
   func terminate(_ reason: String, grace: Duration) {
     termination.withLock { $0 = reason }
-    let socket = self.socket
-    // Captures self: the socket must stay open (not reused) until it is shut down.
-    canceller.terminate(grace: grace) { [self] in
-      _ = self
-      if socket >= 0 { _ = shutdown(socket, Int32(SHUT_RDWR)) }
-    }
+    // The closure keeps the handle, so the socket cannot be closed (and its number
+    // reused) before it is shut down.
+    canceller.terminate(grace: grace) { [self] in shutDownSocket() }
+  }
+
+  /// Shuts the connected socket down; safe from any thread (no libpq call).
+  private func shutDownSocket() {
+    if socket >= 0 { _ = shutdown(socket, Int32(SHUT_RDWR)) }
   }
 
   /// Why the connection was terminated, if it was.

@@ -68,16 +68,19 @@ final class PostgresCanceller: Sendable {
       // next one waits in `end()` for this thread to finish.
       var pause: Duration = .milliseconds(50)
       while true {
-        if let object {
-          var message = [CChar](repeating: 0, count: 256)
-          _ = PQcancel(object.pointer, &message, Int32(message.count))
-        }
+        if let object { Self.sendCancelRequest(object) }
         guard isStillInFlight(after: pause) else { break }
         pause = min(pause * 2, .seconds(1))
       }
       finishRequest()
     }
     if !started { finishRequest() }
+  }
+
+  /// One cancel request (blocking: a background thread's call).
+  private static func sendCancelRequest(_ object: CancelObject) {
+    var message = [CChar](repeating: 0, count: 256)
+    _ = PQcancel(object.pointer, &message, Int32(message.count))
   }
 
   /// Sleeps for up to `duration` (this is a background thread, not a pool thread),
@@ -107,8 +110,7 @@ final class PostgresCanceller: Sendable {
       let deadline = ContinuousClock.now + grace
       var pause: Duration = .milliseconds(20)
       while true {
-        var message = [CChar](repeating: 0, count: 256)
-        _ = PQcancel(object.pointer, &message, Int32(message.count))
+        Self.sendCancelRequest(object)
         let left = deadline - .now
         guard left > .zero, isStillInFlight(after: min(pause, left)) else { break }
         pause = min(pause * 2, .milliseconds(200))

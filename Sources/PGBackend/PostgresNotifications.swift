@@ -124,33 +124,54 @@ final class NotificationListener: @unchecked Sendable {
   /// its pool closed).
   func next() async throws -> PostgresNotification? {
     while true {
-      guard let handle = state.withLock({ $0.ended ? nil : $0.handle }) else { return nil }
-      if let notification = handle.nextNotification() { return notification }
-      if Task.isCancelled {
-        await end(unlisten: true)
-        throw CancellationError()
-      }
-      guard state.withLock({ state in
-        state.isReading = !state.ended
-        return state.isReading
+      // The reader marks itself while it uses the handle, so that a pool closing
+      // meanwhile leaves the handle to it (see ``shutDown(reason:)``).
+      guard let handle = state.withLock({ state -> PGConnectionHandle? in
+        guard !state.ended, let handle = state.handle else { return nil }
+        state.isReading = true
+        return handle
       }) else { return nil }
-      let readable = await handle.readWhenReadable()
-      if state.withLock({ state in
+      let step = await Self.step(handle)
+      let ended = state.withLock { state in
         state.isReading = false
         return state.ended
-      }) {
-        // Ended while waiting: the pool closed and shut the socket down; the rest of
-        // the ending is this reader's.
+      }
+      if ended {
+        // Ended meanwhile: the pool closed and shut the socket down; the rest of the
+        // ending is this reader's.
         await finish(unlisten: false)
         return nil
       }
-      guard readable else {
+      switch step {
+      case .notification(let notification):
+        return notification
+      case .readMore:
+        continue
+      case .cancelled:
+        await end(unlisten: true)
+        throw CancellationError()
+      case .lost:
         let error = DatabaseError(code: .connectionFailure, message: "the listener's connection was lost: \(handle.errorMessage)",
                                   isConnectionFatal: true)
         await end(unlisten: false)
         throw error
       }
     }
+  }
+
+  /// What one look at the connection found.
+  private enum Step {
+    case notification(PostgresNotification)
+    case readMore
+    case cancelled
+    case lost
+  }
+
+  /// A notification libpq already has, or else a wait until the server sends more.
+  private static func step(_ handle: PGConnectionHandle) async -> Step {
+    if let notification = handle.nextNotification() { return .notification(notification) }
+    if Task.isCancelled { return .cancelled }
+    return await handle.readWhenReadable() ? .readMore : .lost
   }
 
   /// Ends the listener from a deinit: `UNLISTEN` and the hand-back run in a task.
