@@ -41,9 +41,11 @@ extension Database {
                         durable: Bool = false, retry: Int = 0, retryPolicy: RetryPolicy = .default,
                         timeout: Duration? = nil, file: String = #fileID, line: Int = #line,
                         _ body: () async throws -> T) async throws -> T {
-    let options = TransactionOptions(isolation: isolation, readOnly: readOnly, deferrable: deferrable)
-    return try await runAtomic(options, durable: durable, retry: retry, retryPolicy: retryPolicy,
-                               timeout: timeout, nests: true, site: "an atomic block at \(file):\(line)") { _ in try await body() }
+    let request = TransactionMachine.Request(
+      options: TransactionOptions(isolation: isolation, readOnly: readOnly, deferrable: deferrable),
+      durable: durable, retry: retry, nests: true, hasTimeout: timeout != nil)
+    return try await runAtomic(request, timeout: timeout, retryPolicy: retryPolicy,
+                               site: "an atomic block at \(file):\(line)") { _ in try await body() }
   }
 
   /// The same, with the block's handle: `db.atomic { tx in try await alice.insert(tx) }`.
@@ -52,9 +54,11 @@ extension Database {
                         durable: Bool = false, retry: Int = 0, retryPolicy: RetryPolicy = .default,
                         timeout: Duration? = nil, file: String = #fileID, line: Int = #line,
                         _ body: (Transaction) async throws -> T) async throws -> T {
-    let options = TransactionOptions(isolation: isolation, readOnly: readOnly, deferrable: deferrable)
-    return try await runAtomic(options, durable: durable, retry: retry, retryPolicy: retryPolicy,
-                               timeout: timeout, nests: true, site: "an atomic block at \(file):\(line)", body)
+    let request = TransactionMachine.Request(
+      options: TransactionOptions(isolation: isolation, readOnly: readOnly, deferrable: deferrable),
+      durable: durable, retry: retry, nests: true, hasTimeout: timeout != nil)
+    return try await runAtomic(request, timeout: timeout, retryPolicy: retryPolicy,
+                               site: "an atomic block at \(file):\(line)", body)
   }
 
   /// A transaction that never nests (peewee's `transaction()`): like `atomic`
@@ -64,9 +68,11 @@ extension Database {
                              retry: Int = 0, retryPolicy: RetryPolicy = .default, timeout: Duration? = nil,
                              file: String = #fileID, line: Int = #line,
                              _ body: (Transaction) async throws -> T) async throws -> T {
-    let options = TransactionOptions(isolation: isolation, readOnly: readOnly, deferrable: deferrable)
-    return try await runAtomic(options, durable: false, retry: retry, retryPolicy: retryPolicy,
-                               timeout: timeout, nests: false, site: "a transaction at \(file):\(line)", body)
+    let request = TransactionMachine.Request(
+      options: TransactionOptions(isolation: isolation, readOnly: readOnly, deferrable: deferrable),
+      retry: retry, nests: false, hasTimeout: timeout != nil)
+    return try await runAtomic(request, timeout: timeout, retryPolicy: retryPolicy,
+                               site: "a transaction at \(file):\(line)", body)
   }
 
   /// Whether the current task is inside an atomic block (or transaction) on this
@@ -106,116 +112,59 @@ extension Database {
     return context
   }
 
-  // MARK: The machinery
+  // MARK: The machinery: the rules are TransactionMachine's; this only carries them out.
 
-  private func runAtomic<T>(_ options: TransactionOptions, durable: Bool, retry: Int, retryPolicy: RetryPolicy,
-                            timeout: Duration?, nests: Bool, site: String,
-                            _ body: (Transaction) async throws -> T) async throws -> T {
-    try options.validate()
+  private func runAtomic<T>(_ request: TransactionMachine.Request, timeout: Duration?, retryPolicy: RetryPolicy,
+                            site: String, _ body: (Transaction) async throws -> T) async throws -> T {
     if let parent = enclosingContext, !parent.isEnded {
-      guard nests else {
-        throw MisuseError("transaction() never nests, and this task is already inside an atomic block; use atomic() to nest")
-      }
-      if durable { throw MisuseError("atomic(durable: true) inside another atomic block: its COMMIT would not be durable") }
-      if retry > 0 { throw MisuseError("retry is only possible on the outermost atomic block (a savepoint cannot be retried alone)") }
-      try options.validateNested(in: parent.options)
-      return try await runNested(in: parent, timeout: timeout, body)
+      return try await runNested(in: parent, request, timeout: timeout, site: site, body)
     }
-    if let held = (self as? any TransactionHolding)?.heldContext, held.isEnded {
-      throw MisuseError("atomic on a transaction that has already ended")
-    }
-    guard retry >= 0 else { throw MisuseError("retry must not be negative") }
-    var attempt = 1
-    while true {
-      do {
-        return try await runOutermost(options, timeout: timeout, site: site, body)
-      } catch let failed as EndedTransaction {
-        // A retried attempt's callbacks are dropped: only the last attempt's run.
-        if attempt <= retry && retryPolicy.shouldRetry(failed.error) {
-          try await Task.sleep(for: retryPolicy.delay(after: attempt))
-          attempt += 1
-          continue
-        }
-        try await failed.runCallbacksAndThrow()
-      }
-    }
-  }
-
-  /// One attempt at the outermost level: BEGIN, the block, COMMIT or ROLLBACK.
-  private func runOutermost<T>(_ options: TransactionOptions, timeout: Duration?, site: String,
-                               _ body: (Transaction) async throws -> T) async throws -> T {
-    let session = try await ConnectionRequest.$site.withValue(site) { try await openSession() }
-    let context = TransactionContext(session: session, parent: nil, options: options, timeout: timeout)
-    do {
-      for statement in TransactionSQL.begin(options, dialect) {
-        _ = try await session.execute(statement, timeout: try context.remaining())
-      }
-    } catch {
-      // BEGIN failed: no transaction to undo (a multi-statement BEGIN is undone by
-      // discarding), but a connection in an unknown state is not reused.
-      let begun = TransactionSQL.begin(options, dialect).count > 1
-      await session.release(discard: begun || TransactionContext.isConnectionLost(error) || !(error is DatabaseError))
-      throw EndedTransaction(error: error, callbacks: [])
-    }
-    let value: T
-    do {
-      if let remaining = try context.remaining(), let limit = TransactionSQL.statementTimeout(remaining, dialect) {
-        _ = try await session.execute(limit, timeout: remaining)
-      }
-      value = try await TransactionScope.$current.withValue(TransactionScope.current.with(context, for: sessionKey)) {
-        try await body(Transaction(context: context, database: self))
-      }
-    } catch {
-      let due = try await context.rollbackAndRelease(await context.end(), after: error)
-      throw EndedTransaction(error: error, callbacks: due)
-    }
-    let due = try await context.commitAndRelease(await context.end())
-    await Self.run(due)
-    return value
+    let heldEnded = (self as? any TransactionHolding)?.heldContext.isEnded ?? false
+    let (machine, first) = TransactionMachine.outermost(request, dialect: dialect, heldTransactionEnded: heldEnded)
+    var driver = TransactionDriver(core: TransactionCore(machine), database: self, site: site, timeout: timeout,
+                                   retryPolicy: retryPolicy)
+    return try await run(body, with: &driver, from: first)
   }
 
   /// A nested block: SAVEPOINT, the block, RELEASE or ROLLBACK TO + RELEASE. It holds
   /// its parent's turn throughout, so tasks outside it wait.
-  private func runNested<T>(in parent: TransactionContext, timeout: Duration?,
-                            _ body: (Transaction) async throws -> T) async throws -> T {
+  private func runNested<T>(in parent: TransactionContext, _ request: TransactionMachine.Request, timeout: Duration?,
+                            site: String, _ body: (Transaction) async throws -> T) async throws -> T {
+    if let misuse = TransactionMachine.nestedMisuse(request, in: parent.options) { throw MisuseError(misuse) }
     try await parent.turn.lock()
     defer { parent.turn.unlock() }
-    try parent.checkOpen()
-    let context = TransactionContext(session: parent.session, parent: parent, options: parent.options, timeout: timeout)
-    guard let name = context.savepointName else { throw MisuseError("internal: a nested block without a savepoint") }
-    let session = parent.session
-    _ = try await session.execute(TransactionSQL.savepoint(name), timeout: try context.remaining())
-    let value: T
-    do {
-      value = try await TransactionScope.$current.withValue(TransactionScope.current.with(context, for: sessionKey)) {
-        try await body(Transaction(context: context, database: self))
-      }
-    } catch {
-      let callbacks = await context.end()
-      parent.adopt(callbacks, released: false)
-      if TransactionContext.isConnectionLost(error) { throw error }
-      do {
-        try await runIgnoringCancellation {
-          _ = try await session.execute(TransactionSQL.rollback(to: name), timeout: nil)
-          _ = try await session.execute(TransactionSQL.release(name), timeout: nil)
-        }
-      } catch let rollbackError {
-        throw TransactionFailure(blockError: error, rollbackError: rollbackError)
-      }
-      throw error
-    }
-    let callbacks = await context.end()
-    do {
-      _ = try await session.execute(TransactionSQL.release(name), timeout: try? context.remaining())
-    } catch {
-      parent.adopt(callbacks, released: false)
-      throw error
-    }
-    parent.adopt(callbacks, released: true)
-    return value
+    let (block, first) = parent.core.update { $0.beginNested(request) }
+    var driver = TransactionDriver(core: parent.core, database: self, site: site, timeout: nil,
+                                   context: block.map {
+                                     TransactionContext(core: parent.core, block: $0, session: parent.session,
+                                                        parent: parent, timeout: timeout)
+                                   })
+    return try await run(body, with: &driver, from: first)
   }
 
-  private static func run(_ callbacks: [@Sendable () async -> Void]) async {
+  /// Runs the machine from `first`, and `body` whenever it asks (again, on a retry);
+  /// then the callbacks due, and returns the block's value or throws.
+  private func run<T>(_ body: (Transaction) async throws -> T, with driver: inout TransactionDriver,
+                      from first: TransactionMachine.Action) async throws -> T {
+    var value: T?
+    var stop = await driver.run(from: first)
+    while case .runBody(let context) = stop {
+      let ended: TransactionMachine.Action
+      do {
+        value = try await TransactionScope.$current.withValue(TransactionScope.current.with(context, for: sessionKey)) {
+          try await body(Transaction(context: context, database: self))
+        }
+        ended = await driver.blockEnded(throwing: nil)
+      } catch {
+        value = nil
+        ended = await driver.blockEnded(throwing: error)
+      }
+      stop = await driver.run(from: ended)
+    }
+    guard case .finished(let error, let callbacks) = stop else { throw MisuseError("internal: a block left unfinished") }
     for callback in callbacks { await callback() }
+    if let error { throw error }
+    guard let value else { throw MisuseError("internal: a committed block without its value") }
+    return value
   }
 }

@@ -24,10 +24,7 @@ public final class ManualTransaction: Database, Sendable {
     public let name: String
   }
 
-  private enum Phase { case open, committed, rolledBack }
-
   let context: TransactionContext
-  private let phase = Mutex(Phase.open)
   private let savepointCounter = Mutex(0)
 
   init(context: TransactionContext) {
@@ -35,12 +32,14 @@ public final class ManualTransaction: Database, Sendable {
   }
 
   deinit {
-    guard phase.withLock({ $0 }) == .open else { return }
+    guard !context.isEnded else { return }
     // Dropped while open: roll back and give the connection back, in the background.
-    let session = context.session
+    let (core, context) = (context.core, context)
+    let first = core.step { $0.abandoned() }
     Task {
-      let rolledBack = (try? await session.execute(TransactionSQL.rollback, timeout: nil)) != nil
-      await session.release(discard: !rolledBack)
+      var driver = TransactionDriver(core: core, database: nil,
+                                     site: "a dropped transaction", timeout: nil, context: context)
+      _ = await driver.run(from: first)
     }
   }
 
@@ -51,7 +50,7 @@ public final class ManualTransaction: Database, Sendable {
   public var sessionKey: ObjectIdentifier { ObjectIdentifier(self) }
 
   /// Whether the transaction is still open.
-  public var isOpen: Bool { phase.withLock { $0 } == .open }
+  public var isOpen: Bool { !context.isEnded }
 
   /// Runs a statement in the transaction.
   @discardableResult
@@ -95,33 +94,27 @@ public final class ManualTransaction: Database, Sendable {
   /// - Throws: ``MisuseError`` after the end; ``DatabaseError`` when COMMIT failed (the
   ///   transaction is over then); ``CommitOutcomeUnknown`` when the connection was lost.
   public func commit() async throws {
-    try end(as: .committed)
-    do {
-      for callback in try await context.commitAndRelease(await context.end()) { await callback() }
-    } catch {
-      try await error.runCallbacksAndThrow()
-    }
+    try await end { $0.blockReturned(context.block) }
   }
 
   /// ROLLBACK, and gives the connection back.
   /// - Throws: ``MisuseError`` after the end; ``DatabaseError`` when ROLLBACK failed
   ///   (the connection is then discarded).
   public func rollback() async throws {
-    try end(as: .rolledBack)
-    do {
-      for callback in try await context.rollbackAndRelease(await context.end(), after: nil) { await callback() }
-    } catch {
-      try await error.runCallbacksAndThrow()
-    }
+    try await end { $0.rollbackRequested() }
   }
 
-  private func end(as final: Phase) throws {
-    try phase.withLock { phase in
-      guard phase == .open else {
-        throw MisuseError("the transaction was already \(phase == .committed ? "committed" : "rolled back")")
-      }
-      phase = final
+  /// Ends the transaction with `event` once its statements in flight have finished,
+  /// then runs the callbacks due and throws the machine's error, if any.
+  private func end(_ event: (inout TransactionMachine) -> TransactionMachine.Action) async throws {
+    let first = await context.end(event)
+    var driver = TransactionDriver(core: context.core, database: nil,
+                                   site: "a manual transaction", timeout: nil, context: context)
+    guard case .finished(let error, let callbacks) = await driver.run(from: first) else {
+      throw MisuseError("internal: a manual transaction asked to run a block while ending")
     }
+    for callback in callbacks { await callback() }
+    if let error { throw error }
   }
 
   /// The innermost block of the current task nested in this transaction, or the
@@ -144,17 +137,15 @@ extension Database {
   ///   from BEGIN; `CancellationError` while waiting for the connection.
   public func begin(isolation: IsolationLevel? = nil, readOnly: Bool? = nil,
                     deferrable: Bool? = nil, file: String = #fileID, line: Int = #line) async throws -> ManualTransaction {
-    let options = TransactionOptions(isolation: isolation, readOnly: readOnly, deferrable: deferrable)
-    try options.validate()
-    let session = try await ConnectionRequest.$site.withValue("a transaction begun at \(file):\(line)") {
-      try await openSession()
+    let (machine, first) = TransactionMachine.manual(TransactionOptions(isolation: isolation, readOnly: readOnly,
+                                                                        deferrable: deferrable), dialect: dialect)
+    var driver = TransactionDriver(core: TransactionCore(machine), database: self,
+                                   site: "a transaction begun at \(file):\(line)", timeout: nil)
+    switch await driver.run(from: first) {
+    case .runBody(let context):
+      return ManualTransaction(context: context)
+    case .finished(let error, _):
+      throw error ?? MisuseError("internal: a manual transaction ended before it began")
     }
-    do {
-      for statement in TransactionSQL.begin(options, dialect) { _ = try await session.execute(statement, timeout: nil) }
-    } catch {
-      await session.release(discard: true)
-      throw error
-    }
-    return ManualTransaction(context: TransactionContext(session: session, parent: nil, options: options, timeout: nil))
   }
 }

@@ -50,18 +50,6 @@ public struct Transaction: Database {
   }
 }
 
-extension TransactionContext {
-  /// Whether this block is `ancestor` or nested (at any depth) in it.
-  func descends(from ancestor: TransactionContext) -> Bool {
-    var block: TransactionContext? = self
-    while let current = block {
-      if current === ancestor { return true }
-      block = current.parent
-    }
-    return false
-  }
-}
-
 /// A database that is itself an open transaction (a block's handle, a manual
 /// transaction): atomic blocks opened on it nest in it.
 protocol TransactionHolding {

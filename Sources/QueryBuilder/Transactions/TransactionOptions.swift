@@ -32,29 +32,29 @@ public struct TransactionOptions: Sendable, Hashable {
     self.deferrable = deferrable
   }
 
-  /// Checks combinations no database accepts.
-  /// - Throws: ``MisuseError`` for DEFERRABLE without SERIALIZABLE and READ ONLY.
-  func validate() throws {
+  /// The misuse of combinations no database accepts, if any.
+  var misuse: String? {
     if deferrable == true, isolation != .serializable || readOnly != true {
-      throw MisuseError("deferrable: true needs isolation: .serializable and readOnly: true (PostgreSQL ignores DEFERRABLE otherwise)")
+      return "deferrable: true needs isolation: .serializable and readOnly: true (PostgreSQL ignores DEFERRABLE otherwise)"
     }
+    return nil
   }
 
-  /// Checks that a nested block asks for nothing different from its enclosing
-  /// transaction's `outer` options.
-  /// - Throws: ``MisuseError`` naming the first setting that differs.
-  func validateNested(in outer: TransactionOptions) throws {
-    func refuse(_ name: String, _ mine: String, _ enclosing: String) -> MisuseError {
-      MisuseError("a nested atomic block cannot change \(name) (\(mine) inside \(enclosing)): set it on the outermost block")
+  /// The misuse of a nested block asking for something different from its enclosing
+  /// transaction's `outer` options, naming the first setting that differs.
+  func misuseNested(in outer: TransactionOptions) -> String? {
+    func refuse(_ name: String, _ mine: String, _ enclosing: String) -> String {
+      "a nested atomic block cannot change \(name) (\(mine) inside \(enclosing)): set it on the outermost block"
     }
     if let isolation, isolation != outer.isolation {
-      throw refuse("isolation", isolation.rawValue, outer.isolation?.rawValue ?? "the server's default")
+      return refuse("isolation", isolation.rawValue, outer.isolation?.rawValue ?? "the server's default")
     }
     if let readOnly, readOnly != (outer.readOnly ?? false) {
-      throw refuse("readOnly", String(readOnly), String(outer.readOnly ?? false))
+      return refuse("readOnly", String(readOnly), String(outer.readOnly ?? false))
     }
     if let deferrable, deferrable != (outer.deferrable ?? false) {
-      throw refuse("deferrable", String(deferrable), String(outer.deferrable ?? false))
+      return refuse("deferrable", String(deferrable), String(outer.deferrable ?? false))
     }
+    return nil
   }
 }
