@@ -18,7 +18,7 @@ public protocol PostgresCopying: Sendable {
 
 /// A connection lent to a COPY: opaque outside Wren.
 public struct PostgresCopyConnection {
-  let handle: PGConnectionHandle
+  let handle: PostgresConnectionHandle
 }
 
 extension TransactionRoute {
@@ -148,7 +148,7 @@ struct Copier<Runner: PostgresCopying> {
 
 }
 
-extension PGConnectionHandle {
+extension PostgresConnectionHandle {
   /// The columns and types `sql` returns (prepared, described and cached).
   func describeResult(_ sql: String, timeout: Duration?) async throws -> PreparedStatement {
     try await cancellable(timeout: timeout) { clock in

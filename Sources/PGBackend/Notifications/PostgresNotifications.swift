@@ -71,7 +71,7 @@ final class NotificationListener: @unchecked Sendable {
     /// The connection's handle, dropped once the listener has ended, so that a
     /// connection opened for the listener is finished then, however long the
     /// sequence is still referenced.
-    var handle: PGConnectionHandle?
+    var handle: PostgresConnectionHandle?
     var ended = false
     /// Whether the iteration is waiting on the socket right now.
     var isReading = false
@@ -101,7 +101,7 @@ final class NotificationListener: @unchecked Sendable {
     return listener
   }
 
-  private init(connection: PostgresConnection, handle: PGConnectionHandle, channel: String, ownsConnection: Bool) {
+  private init(connection: PostgresConnection, handle: PostgresConnectionHandle, channel: String, ownsConnection: Bool) {
     self.connection = connection
     self.state = Mutex(State(handle: handle))
     self.channel = channel
@@ -126,7 +126,7 @@ final class NotificationListener: @unchecked Sendable {
     while true {
       // The reader marks itself while it uses the handle, so that a pool closing
       // meanwhile leaves the handle to it (see ``shutDown(reason:)``).
-      guard let handle = state.withLock({ state -> PGConnectionHandle? in
+      guard let handle = state.withLock({ state -> PostgresConnectionHandle? in
         guard !state.ended, let handle = state.handle else { return nil }
         state.isReading = true
         return handle
@@ -168,7 +168,7 @@ final class NotificationListener: @unchecked Sendable {
   }
 
   /// A notification libpq already has, or else a wait until the server sends more.
-  private static func step(_ handle: PGConnectionHandle) async -> Step {
+  private static func step(_ handle: PostgresConnectionHandle) async -> Step {
     if let notification = handle.nextNotification() { return .notification(notification) }
     if Task.isCancelled { return .cancelled }
     return await handle.readWhenReadable() ? .readMore : .lost
@@ -213,14 +213,14 @@ final class NotificationListener: @unchecked Sendable {
 
   /// Hands the connection back (or closes it) and lets go of the handle. Once.
   private func finish(unlisten: Bool) async {
-    guard let handle = state.withLock({ state -> PGConnectionHandle? in
+    guard let handle = state.withLock({ state -> PostgresConnectionHandle? in
       defer { state.handle = nil }
       return state.handle
     }) else { return }
     await Self.finish(connection, handle, channel, ownsConnection: ownsConnection, unlisten: unlisten)
   }
 
-  private static func finish(_ connection: PostgresConnection, _ handle: PGConnectionHandle, _ channel: String,
+  private static func finish(_ connection: PostgresConnection, _ handle: PostgresConnectionHandle, _ channel: String,
                              ownsConnection: Bool, unlisten: Bool) async {
     if unlisten && !ownsConnection && !handle.isBroken {
       // Not cut short by the caller's cancellation: the connection must come back clean.
@@ -233,7 +233,7 @@ final class NotificationListener: @unchecked Sendable {
   }
 }
 
-extension PGConnectionHandle {
+extension PostgresConnectionHandle {
   /// A notification libpq has already read, if any.
   func nextNotification() -> PostgresNotification? {
     guard let notify = PQnotifies(conn) else { return nil }

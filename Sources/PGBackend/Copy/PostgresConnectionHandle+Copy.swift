@@ -2,7 +2,7 @@ import CLibPQ
 import Model
 import QueryBuilder
 
-extension PGConnectionHandle {
+extension PostgresConnectionHandle {
   /// Runs a `COPY ... FROM STDIN` statement: sends `sql`, then every chunk `next`
   /// yields, then the end of the data. If `next` throws (or the task is cancelled),
   /// the COPY is aborted with `PQputCopyEnd`'s error message, which the server
@@ -115,7 +115,7 @@ extension PGConnectionHandle {
   }
 
   /// The row count of a finished COPY ("COPY n"); the first error result is thrown.
-  private func copiedRows(_ results: [PGResult], sql: RenderedSQL) throws -> Int {
+  private func copiedRows(_ results: [PostgresResult], sql: RenderedSQL) throws -> Int {
     if let failed = results.first(where: \.isError) { throw failed.databaseError(sql: sql) }
     return results.reduce(0) { $0 + $1.affectedRows }
   }
