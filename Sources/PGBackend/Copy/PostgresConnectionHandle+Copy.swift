@@ -69,6 +69,13 @@ extension PostgresConnectionHandle {
     }
   }
 
+  /// The columns and types `sql` returns (prepared, described and cached).
+  func describeResult(_ sql: String, timeout: Duration?) async throws -> PreparedStatement {
+    try await cancellable(timeout: timeout) { clock in
+      try await prepared(RenderedSQL(text: sql, binds: []), clock: &clock)
+    }
+  }
+
   /// Sends `sql` and reads up to its first result, which must be `status`.
   private func startCopy(_ sql: RenderedSQL, expecting status: ExecStatusType, clock: inout StatementClock) async throws {
     try Task.checkCancellation()
