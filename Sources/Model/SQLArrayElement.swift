@@ -39,7 +39,7 @@ extension SQLArrayElement {
       // types it sends as text.
       if !text.hasPrefix("{"), let json = SQLArrayJSON.parse(text) {
         elements = try json.map { try Self.fromJSON($0) }
-      } else if let literal = SQLArrayLiteral.parse(text) {
+      } else if let literal = PostgresArrayLiteral.parse(text) {
         elements = literal
       } else {
         throw SQLValueConversionError(.malformed, expected: [Self].self, found: value)
@@ -237,9 +237,12 @@ enum SQLArrayJSON {
 /// dimensions, an optional `[1:2]=` bounds prefix): its elements as `.text`, `.null`
 /// and nested `.array`. What arrays of server types without a binary form (enums,
 /// `inet`, ...) arrive as; each element is then read from its text.
-public enum SQLArrayLiteral {
+///
+/// Reading it lives here because ``SQLArrayElement/array(from:)`` reads such text;
+/// PGBackend reads it too and writes it (`PostgresArrayLiteral.format`).
+package enum PostgresArrayLiteral {
   /// The elements, or nil when `text` is not an array literal.
-  public static func parse(_ text: String) -> [SQLValue]? {
+  package static func parse(_ text: String) -> [SQLValue]? {
     let bytes = Array(text.utf8)
     var index = 0
     if bytes.first == UInt8(ascii: "[") {  // explicit bounds: the array starts after "="
@@ -290,42 +293,5 @@ public enum SQLArrayLiteral {
       index += 1
     }
     return nil
-  }
-
-  /// The literal for `elements` (scalars and nested arrays), every element quoted;
-  /// nil when an element has no text form here (bytes).
-  public static func format(_ elements: [SQLValue]) -> String? {
-    var output = "{"
-    for (position, element) in elements.enumerated() {
-      if position > 0 { output += "," }
-      switch element {
-      case .null: output += "NULL"
-      case .array(let inner):
-        guard let nested = format(inner) else { return nil }
-        output += nested
-      default:
-        guard let text = scalarText(element) else { return nil }
-        output += "\""
-        for character in text.unicodeScalars {
-          if character == "\"" || character == "\\" { output += "\\" }
-          output.unicodeScalars.append(character)
-        }
-        output += "\""
-      }
-    }
-    return output + "}"
-  }
-
-  private static func scalarText(_ value: SQLValue) -> String? {
-    switch value {
-    case .text(let text): text
-    case .int(let integer): String(integer)
-    case .double(let double): String(double)
-    case .bool(let flag): flag ? "t" : "f"
-    case .uuid(let uuid): uuid.uuidString.lowercased()
-    case .decimal(let decimal): decimal.description
-    case .timestamp(let date): SQLTimestamp.format(date)
-    case .null, .bytes, .array: nil
-    }
   }
 }

@@ -34,9 +34,6 @@ public enum SQLTimestamp {
   /// SQLTimestamp.exactDateRange.contains(micros)  // every such count has an exact Date
   /// ```
   public static let exactDateRange: ClosedRange<Int64> = -8_589_934_592_000_000...8_589_934_592_000_000
-  /// PostgreSQL's epoch (2000-01-01) in microseconds since 2001-01-01 (negative):
-  /// `sinceReference = sincePostgresEpoch + referenceToPostgresEpochMicroseconds`.
-  public static let referenceToPostgresEpochMicroseconds: Int64 = -31_622_400_000_000
 
   /// The date's distance from 2001-01-01 in whole microseconds (rounded to nearest),
   /// or nil when the date is not finite or beyond ±290,000 years.

@@ -20,7 +20,7 @@ import Synchronization
 /// closed, and later calls fail at once.
 public final class PostgresConnection: Database, Sendable {
   private struct State {
-    var handle: PGConnectionHandle?
+    var handle: PostgresConnectionHandle?
     var closedReason: String?
     var inTransaction = false
   }
@@ -42,7 +42,7 @@ public final class PostgresConnection: Database, Sendable {
   /// with it to find out whether a COMMIT cut short by a lost connection landed.
   let connectionString: String
 
-  private init(handle: PGConnectionHandle, connectionString: String, options: PostgresConnectionOptions) {
+  private init(handle: PostgresConnectionHandle, connectionString: String, options: PostgresConnectionOptions) {
     self.connectionString = connectionString
     self.options = options
     self.backendPID = handle.backendPID
@@ -55,7 +55,7 @@ public final class PostgresConnection: Database, Sendable {
   ///   `.invalidAuthorization` or `.invalidCatalogName`; `CancellationError`.
   public static func connect(_ connectionString: String,
                              options: PostgresConnectionOptions = PostgresConnectionOptions()) async throws -> PostgresConnection {
-    let handle = try await PGConnectionHandle.connect(connectionString, options: options)
+    let handle = try await PostgresConnectionHandle.connect(connectionString, options: options)
     return PostgresConnection(handle: handle, connectionString: connectionString, options: options)
   }
 
@@ -159,7 +159,7 @@ public final class PostgresConnection: Database, Sendable {
   }
 
   /// Runs a batch on `handle` (held by the caller), logging it when logging is on.
-  func runBatch(_ batch: BatchStatement, _ rows: [[SQLValue]], on handle: PGConnectionHandle,
+  func runBatch(_ batch: BatchStatement, _ rows: [[SQLValue]], on handle: PostgresConnectionHandle,
                 timeout: Duration?) async throws -> Int {
     let logging = options.logging
     let started = logging.isEnabled ? ContinuousClock.now : nil
@@ -232,15 +232,15 @@ public final class PostgresConnection: Database, Sendable {
 
   // MARK: Running statements
 
-  private func perform(_ sql: SQL, mode: PGConnectionHandle.ResultMode, timeout: Duration?) async throws -> PGStatementOutcome {
+  private func perform(_ sql: SQL, mode: PostgresConnectionHandle.ResultMode, timeout: Duration?) async throws -> PostgresStatementOutcome {
     let rendered = sql.render(.postgres)
     try rendered.validate(for: .postgres)
     return try await withHandle { handle in try await run(rendered, on: handle, mode: mode, timeout: timeout) }
   }
 
   /// Runs a statement on `handle` (held by the caller), logging it when logging is on.
-  func run(_ rendered: RenderedSQL, on handle: PGConnectionHandle, mode: PGConnectionHandle.ResultMode,
-           timeout: Duration?) async throws -> PGStatementOutcome {
+  func run(_ rendered: RenderedSQL, on handle: PostgresConnectionHandle, mode: PostgresConnectionHandle.ResultMode,
+           timeout: Duration?) async throws -> PostgresStatementOutcome {
     let logging = options.logging
     let started = logging.isEnabled ? ContinuousClock.now : nil
     statements.add(1, ordering: .relaxed)
@@ -259,7 +259,7 @@ public final class PostgresConnection: Database, Sendable {
 
   /// Runs `body` with exclusive use of the libpq handle, and afterwards records the
   /// transaction state, or closes the connection if libpq found it dead.
-  func withHandle<T>(_ body: (PGConnectionHandle) async throws -> T) async throws -> T {
+  func withHandle<T>(_ body: (PostgresConnectionHandle) async throws -> T) async throws -> T {
     let handle = try await acquireHandle()
     do {
       let value = try await body(handle)
@@ -275,7 +275,7 @@ public final class PostgresConnection: Database, Sendable {
 
   /// Takes the connection for exclusive use (statements of other tasks wait).
   /// - Throws: `CancellationError` while waiting; `.connectionFailure` if closed.
-  func acquireHandle() async throws -> PGConnectionHandle {
+  func acquireHandle() async throws -> PostgresConnectionHandle {
     try await lock.lock()
     guard let handle = state.withLock({ $0.handle }) else {
       lock.unlock()
@@ -286,14 +286,14 @@ public final class PostgresConnection: Database, Sendable {
 
   /// Gives the connection back after ``acquireHandle()``, noting its transaction
   /// state or closing it if libpq found it dead.
-  func releaseHandle(_ handle: PGConnectionHandle) {
+  func releaseHandle(_ handle: PostgresConnectionHandle) {
     afterStatement(handle)
     lock.unlock()
   }
 
   /// Gives `handle` back after a cursor: to other tasks if the cursor `owned` it,
   /// else (a transaction's session holds it) only noting its state.
-  func giveBack(_ handle: PGConnectionHandle, owned: Bool) {
+  func giveBack(_ handle: PostgresConnectionHandle, owned: Bool) {
     if owned { releaseHandle(handle) } else { afterStatement(handle) }
   }
 
@@ -305,7 +305,7 @@ public final class PostgresConnection: Database, Sendable {
     return failure
   }
 
-  func afterStatement(_ handle: PGConnectionHandle) {
+  func afterStatement(_ handle: PostgresConnectionHandle) {
     if handle.isBroken {
       markClosed(reason: "the connection was lost: \(handle.errorMessage)")
       return
@@ -331,7 +331,7 @@ public final class PostgresConnection: Database, Sendable {
 
   /// Marks the connection closed for `reason` and hands over its handle (nil when it
   /// was closed already); whoever still holds the handle keeps it alive.
-  private func takeHandle(closing reason: String) -> PGConnectionHandle? {
+  private func takeHandle(closing reason: String) -> PostgresConnectionHandle? {
     state.withLock { state in
       guard let handle = state.handle else { return nil }
       state.handle = nil

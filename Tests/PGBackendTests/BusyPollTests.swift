@@ -85,6 +85,6 @@ import Testing
     ("host=127.0.0.1,db.internal dbname=x", true),
   ])
   func connectingResolvesHostNamesOffThePool(connectionString: String, resolves: Bool) {
-    #expect(PGConnectionHandle.needsNameResolution(keywords: ["dbname"], values: [connectionString]) == resolves)
+    #expect(PostgresConnectionHandle.needsNameResolution(keywords: ["dbname"], values: [connectionString]) == resolves)
   }
 }

@@ -2,7 +2,7 @@ import CLibPQ
 import Model
 import QueryBuilder
 
-extension PGConnectionHandle {
+extension PostgresConnectionHandle {
   /// Runs a `COPY ... FROM STDIN` statement: sends `sql`, then every chunk `next`
   /// yields, then the end of the data. If `next` throws (or the task is cancelled),
   /// the COPY is aborted with `PQputCopyEnd`'s error message, which the server
@@ -69,6 +69,13 @@ extension PGConnectionHandle {
     }
   }
 
+  /// The columns and types `sql` returns (prepared, described and cached).
+  func describeResult(_ sql: String, timeout: Duration?) async throws -> PreparedStatement {
+    try await cancellable(timeout: timeout) { clock in
+      try await prepared(RenderedSQL(text: sql, binds: []), clock: &clock)
+    }
+  }
+
   /// Sends `sql` and reads up to its first result, which must be `status`.
   private func startCopy(_ sql: RenderedSQL, expecting status: ExecStatusType, clock: inout StatementClock) async throws {
     try Task.checkCancellation()
@@ -115,7 +122,7 @@ extension PGConnectionHandle {
   }
 
   /// The row count of a finished COPY ("COPY n"); the first error result is thrown.
-  private func copiedRows(_ results: [PGResult], sql: RenderedSQL) throws -> Int {
+  private func copiedRows(_ results: [PostgresResult], sql: RenderedSQL) throws -> Int {
     if let failed = results.first(where: \.isError) { throw failed.databaseError(sql: sql) }
     return results.reduce(0) { $0 + $1.affectedRows }
   }

@@ -15,8 +15,6 @@ final class SQLiteStatement {
   let sql: String
   /// The number of `?NNN` parameters (the largest index used).
   let parameterCount: Int
-  /// The cache's use stamp, for least-recently-used eviction.
-  var lastUsed: UInt64 = 0
 
   private var cachedColumns: RowColumns?
   private var cachedColumnsReprepareCount: Int32 = 0

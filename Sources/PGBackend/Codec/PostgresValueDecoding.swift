@@ -173,7 +173,7 @@ enum PostgresValueDecoding {
       default: value
       }
     }
-    return SQLArrayLiteral.parse(text)?.map(typed)
+    return PostgresArrayLiteral.parse(text)?.map(typed)
   }
 
   @inline(__always)

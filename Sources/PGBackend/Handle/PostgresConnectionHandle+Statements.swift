@@ -3,12 +3,12 @@ import Model
 import QueryBuilder
 
 /// What one statement produced.
-struct PGStatementOutcome {
+struct PostgresStatementOutcome {
   var rows: [Row] = []
   var affectedRows = 0
 }
 
-extension PGConnectionHandle {
+extension PostgresConnectionHandle {
   /// How a statement's results are wanted.
   enum ResultMode {
     /// Affected rows only: without binds the simple protocol runs it (several
@@ -21,7 +21,7 @@ extension PGConnectionHandle {
   /// Runs one statement to completion: cancellable by the task, bounded by
   /// `timeout` (the server cancels it), always leaving the connection idle or broken.
   /// - Throws: ``DatabaseError``, ``MisuseError`` or `CancellationError`.
-  func run(_ sql: RenderedSQL, mode: ResultMode, timeout: Duration?) async throws -> PGStatementOutcome {
+  func run(_ sql: RenderedSQL, mode: ResultMode, timeout: Duration?) async throws -> PostgresStatementOutcome {
     try await cancellable(timeout: timeout) { clock in try await runWithRetry(sql, mode: mode, clock: &clock) }
   }
 
@@ -65,7 +65,7 @@ extension PGConnectionHandle {
   /// Runs the statement; when a cached prepared statement has vanished or its plan
   /// went stale (schema change), prepares it again and retries once, outside a
   /// transaction where nothing was changed by the failed attempt.
-  private func runWithRetry(_ sql: RenderedSQL, mode: ResultMode, clock: inout StatementClock) async throws -> PGStatementOutcome {
+  private func runWithRetry(_ sql: RenderedSQL, mode: ResultMode, clock: inout StatementClock) async throws -> PostgresStatementOutcome {
     do {
       return try await runOnce(sql, mode: mode, clock: &clock)
     } catch let error as DatabaseError where error.isStalePreparedStatement {
@@ -76,7 +76,7 @@ extension PGConnectionHandle {
     }
   }
 
-  private func runOnce(_ sql: RenderedSQL, mode: ResultMode, clock: inout StatementClock) async throws -> PGStatementOutcome {
+  private func runOnce(_ sql: RenderedSQL, mode: ResultMode, clock: inout StatementClock) async throws -> PostgresStatementOutcome {
     if mode == .execute && sql.binds.isEmpty {
       try Task.checkCancellation()
       expectReply()
@@ -176,14 +176,14 @@ extension PGConnectionHandle {
   }
 
   /// Rows and counts from a command's results; the first error result is thrown.
-  func outcome(of results: [PGResult], statement: PreparedStatement?, sql: RenderedSQL) throws -> PGStatementOutcome {
+  func outcome(of results: [PostgresResult], statement: PreparedStatement?, sql: RenderedSQL) throws -> PostgresStatementOutcome {
     if results.contains(where: \.droppedAllPreparedStatements) {
       // The user ran `DEALLOCATE ALL` or `DISCARD ALL`: the cache's statements are gone.
       cache.removeAll()
       pendingDeallocations.removeAll()
     }
     if let failed = results.first(where: \.isError) { throw failed.databaseError(sql: sql) }
-    var outcome = PGStatementOutcome()
+    var outcome = PostgresStatementOutcome()
     for result in results {
       switch result.status {
       case PGRES_TUPLES_OK, PGRES_SINGLE_TUPLE:

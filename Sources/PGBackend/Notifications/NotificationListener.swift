@@ -1,63 +1,5 @@
-import CLibPQ
 import QueryBuilder
 import Synchronization
-
-/// One message sent with `NOTIFY channel, 'payload'` (or `pg_notify`).
-public struct PostgresNotification: Sendable, Hashable {
-  /// The channel it was sent on.
-  public let channel: String
-  /// The payload ("" when none was given).
-  public let payload: String
-  /// The server process of the session that sent it.
-  public let senderPID: Int32
-}
-
-/// The notifications of one channel, from `LISTEN` until the iteration ends: leaving
-/// the loop, an error, or cancelling the task (`CancellationError`) sends `UNLISTEN`
-/// and gives the connection back (a pool's listener closes its own connection),
-/// whether or not the sequence is still referenced. Closing the pool ends the
-/// iteration normally. One iteration per sequence: a second one ends at once.
-///
-/// ```swift
-/// for try await note in try await db.listen("orders") {
-///   print(note.channel, note.payload, note.senderPID)
-/// }
-/// ```
-public struct PostgresNotifications: AsyncSequence, Sendable {
-  /// Notifications.
-  public typealias Element = PostgresNotification
-  /// A lost connection's ``DatabaseError``, a ``MisuseError`` for a second
-  /// iteration, or `CancellationError`.
-  public typealias Failure = any Error
-
-  let listener: NotificationListener
-
-  /// Starts the iteration.
-  public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(iteration: Iteration(listener)) }
-
-  /// Waits for the next notification; not Sendable (one task iterates).
-  public struct AsyncIterator: AsyncIteratorProtocol {
-    let iteration: Iteration
-
-    /// The next notification, waiting for it as long as it takes.
-    public mutating func next() async throws -> PostgresNotification? {
-      guard iteration.isFirst else { return nil }
-      return try await iteration.listener.next()
-    }
-  }
-
-  /// Ends the listener when the iterator is dropped.
-  final class Iteration: Sendable {
-    let listener: NotificationListener
-    /// Only the sequence's first iteration reads; later ones end at once.
-    let isFirst: Bool
-    init(_ listener: NotificationListener) {
-      self.listener = listener
-      self.isFirst = listener.claimIteration()
-    }
-    deinit { if isFirst { listener.endSoon() } }
-  }
-}
 
 /// A connection given over to listening on one channel.
 ///
@@ -71,7 +13,7 @@ final class NotificationListener: @unchecked Sendable {
     /// The connection's handle, dropped once the listener has ended, so that a
     /// connection opened for the listener is finished then, however long the
     /// sequence is still referenced.
-    var handle: PGConnectionHandle?
+    var handle: PostgresConnectionHandle?
     var ended = false
     /// Whether the iteration is waiting on the socket right now.
     var isReading = false
@@ -101,7 +43,7 @@ final class NotificationListener: @unchecked Sendable {
     return listener
   }
 
-  private init(connection: PostgresConnection, handle: PGConnectionHandle, channel: String, ownsConnection: Bool) {
+  private init(connection: PostgresConnection, handle: PostgresConnectionHandle, channel: String, ownsConnection: Bool) {
     self.connection = connection
     self.state = Mutex(State(handle: handle))
     self.channel = channel
@@ -126,7 +68,7 @@ final class NotificationListener: @unchecked Sendable {
     while true {
       // The reader marks itself while it uses the handle, so that a pool closing
       // meanwhile leaves the handle to it (see ``shutDown(reason:)``).
-      guard let handle = state.withLock({ state -> PGConnectionHandle? in
+      guard let handle = state.withLock({ state -> PostgresConnectionHandle? in
         guard !state.ended, let handle = state.handle else { return nil }
         state.isReading = true
         return handle
@@ -168,7 +110,7 @@ final class NotificationListener: @unchecked Sendable {
   }
 
   /// A notification libpq already has, or else a wait until the server sends more.
-  private static func step(_ handle: PGConnectionHandle) async -> Step {
+  private static func step(_ handle: PostgresConnectionHandle) async -> Step {
     if let notification = handle.nextNotification() { return .notification(notification) }
     if Task.isCancelled { return .cancelled }
     return await handle.readWhenReadable() ? .readMore : .lost
@@ -213,14 +155,14 @@ final class NotificationListener: @unchecked Sendable {
 
   /// Hands the connection back (or closes it) and lets go of the handle. Once.
   private func finish(unlisten: Bool) async {
-    guard let handle = state.withLock({ state -> PGConnectionHandle? in
+    guard let handle = state.withLock({ state -> PostgresConnectionHandle? in
       defer { state.handle = nil }
       return state.handle
     }) else { return }
     await Self.finish(connection, handle, channel, ownsConnection: ownsConnection, unlisten: unlisten)
   }
 
-  private static func finish(_ connection: PostgresConnection, _ handle: PGConnectionHandle, _ channel: String,
+  private static func finish(_ connection: PostgresConnection, _ handle: PostgresConnectionHandle, _ channel: String,
                              ownsConnection: Bool, unlisten: Bool) async {
     if unlisten && !ownsConnection && !handle.isBroken {
       // Not cut short by the caller's cancellation: the connection must come back clean.
@@ -230,32 +172,5 @@ final class NotificationListener: @unchecked Sendable {
     }
     connection.releaseHandle(handle)
     if ownsConnection { await connection.close() }
-  }
-}
-
-extension PGConnectionHandle {
-  /// A notification libpq has already read, if any.
-  func nextNotification() -> PostgresNotification? {
-    guard let notify = PQnotifies(conn) else { return nil }
-    defer { PQfreemem(notify) }
-    return PostgresNotification(
-      channel: notify.pointee.relname.map { String(cString: $0) } ?? "",
-      payload: notify.pointee.extra.map { String(cString: $0) } ?? "",
-      senderPID: notify.pointee.be_pid)
-  }
-
-  /// Waits until the server sends something (or the task is cancelled) and reads it.
-  /// - Returns: false when the connection is gone.
-  func readWhenReadable() async -> Bool {
-    let fd = PQsocket(conn)
-    guard fd >= 0, !isBroken else { return false }
-    let outcome = await withTaskCancellationHandler {
-      await waitForSocket(.read, deadline: nil, endsOnCancellation: true)
-    } onCancel: {
-      SocketReactor.endWaitAnywhere(fd: fd)
-    }
-    guard outcome != nil else { return false }
-    if Task.isCancelled { return true }
-    return PQconsumeInput(conn) == 1 && !isBroken
   }
 }

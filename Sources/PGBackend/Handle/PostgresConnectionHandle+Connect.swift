@@ -8,14 +8,14 @@ import Logging
 import QueryBuilder
 import Synchronization
 
-extension PGConnectionHandle {
+extension PostgresConnectionHandle {
   /// Opens a connection without blocking a thread: `PQconnectStartParams`, then
   /// `PQconnectPoll` driven by socket readiness.
   /// - Throws: ``MisuseError`` for a string that is not a postgres:// URL or key=value
   ///   pairs libpq can parse (``PostgresConnectionString``); ``DatabaseError``
   ///   (`.connectionFailure`, `.tooManyConnections`, `.invalidAuthorization`,
   ///   `.invalidCatalogName`), or `CancellationError`.
-  static func connect(_ connectionString: String, options: PostgresConnectionOptions) async throws -> PGConnectionHandle {
+  static func connect(_ connectionString: String, options: PostgresConnectionOptions) async throws -> PostgresConnectionHandle {
     guard !connectionString.utf8.contains(0) else {
       throw MisuseError("the connection string contains a NUL byte")
     }
@@ -47,7 +47,7 @@ extension PGConnectionHandle {
       PQfinish(conn)
       throw error
     }
-    return PGConnectionHandle(conn: conn, cacheCapacity: options.statementCacheCapacity,
+    return PostgresConnectionHandle(conn: conn, cacheCapacity: options.statementCacheCapacity,
                               busyPollBudget: options.busyPollBudget, logger: options.logging.logger)
   }
 

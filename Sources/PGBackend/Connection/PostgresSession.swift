@@ -8,10 +8,10 @@ import Synchronization
 /// ``PostgresConnection/openSession()`` to ``release(discard:)``).
 final class PostgresSession: DatabaseSession {
   private let connection: PostgresConnection
-  private let handle: PGConnectionHandle
+  private let handle: PostgresConnectionHandle
   private let released = Mutex(false)
 
-  init(connection: PostgresConnection, handle: PGConnectionHandle) {
+  init(connection: PostgresConnection, handle: PostgresConnectionHandle) {
     self.connection = connection
     self.handle = handle
   }
@@ -83,7 +83,7 @@ final class PostgresSession: DatabaseSession {
 
   /// Runs `body` on the session's libpq handle (for COPY), noting the transaction
   /// state afterwards.
-  func withHandle<T>(_ body: (PGConnectionHandle) async throws -> T) async throws -> T {
+  func withHandle<T>(_ body: (PostgresConnectionHandle) async throws -> T) async throws -> T {
     do {
       let value = try await body(handle)
       connection.afterStatement(handle)
@@ -99,7 +99,7 @@ final class PostgresSession: DatabaseSession {
     (session as? PostgresSession) ?? ((session as? PooledSession)?.base as? PostgresSession)
   }
 
-  private func run(_ sql: SQL, mode: PGConnectionHandle.ResultMode, timeout: Duration?) async throws -> PGStatementOutcome {
+  private func run(_ sql: SQL, mode: PostgresConnectionHandle.ResultMode, timeout: Duration?) async throws -> PostgresStatementOutcome {
     let rendered = sql.render(.postgres)
     try rendered.validate(for: .postgres)
     do {

@@ -73,7 +73,7 @@ struct PostgresParameters {
         return
       }
       if case .mismatch = error, case .array(let elements) = value, case .other = type,
-         let literal = SQLArrayLiteral.format(elements) {
+         let literal = PostgresArrayLiteral.format(elements) {
         // An array of a server type Wren has no binary form for (an enum, inet): its
         // text literal, which the server parses element by element.
         guard !literal.utf8.contains(0) else { throw failure(.nul, type, position, sql) }

@@ -2,7 +2,7 @@ import CLibPQ
 import Model
 import QueryBuilder
 
-extension PGConnectionHandle {
+extension PostgresConnectionHandle {
   /// Runs `batch` once per row in libpq's pipeline mode: the statement is prepared
   /// once, every row is sent without waiting for answers, and one Sync ends the
   /// batch, so the rows cost one round trip and run in one implicit transaction (or

@@ -12,7 +12,7 @@ import QueryBuilder
 /// drains the rest, so the connection is clean for the next user.
 final class PostgresRowCursor: RowCursor {
   private let connection: PostgresConnection
-  private let handle: PGConnectionHandle
+  private let handle: PostgresConnectionHandle
   private let sql: RenderedSQL
   private let statement: PreparedStatement
   private var clock: StatementClock
@@ -22,7 +22,7 @@ final class PostgresRowCursor: RowCursor {
   /// rest instead of cancelling: a cancelled statement would abort the transaction.
   private let ownsConnection: Bool
 
-  private init(connection: PostgresConnection, handle: PGConnectionHandle, sql: RenderedSQL,
+  private init(connection: PostgresConnection, handle: PostgresConnectionHandle, sql: RenderedSQL,
                statement: PreparedStatement, clock: StatementClock, ownsConnection: Bool) {
     self.connection = connection
     self.handle = handle
@@ -34,10 +34,10 @@ final class PostgresRowCursor: RowCursor {
 
   /// Prepares and sends the statement in single-row mode: on `heldHandle` (a
   /// transaction's session), or on the connection taken for the cursor's lifetime.
-  static func open(_ sql: RenderedSQL, on connection: PostgresConnection, heldHandle: PGConnectionHandle? = nil,
+  static func open(_ sql: RenderedSQL, on connection: PostgresConnection, heldHandle: PostgresConnectionHandle? = nil,
                    timeout: Duration?) async throws -> PostgresRowCursor {
     try sql.validate(for: .postgres)
-    let handle: PGConnectionHandle
+    let handle: PostgresConnectionHandle
     if let heldHandle { handle = heldHandle } else { handle = try await connection.acquireHandle() }
     handle.canceller.begin()
     var clock = StatementClock(timeout: timeout)
@@ -46,7 +46,7 @@ final class PostgresRowCursor: RowCursor {
         let (statement, parameters) = try await handle.prepared(sql, clock: &clock) { statement in
           try PostgresParameters(sql.binds, types: statement.parameterTypes, sql: sql)
         }
-        try Task.checkCancellation()  // see PGConnectionHandle.runOnce
+        try Task.checkCancellation()  // see PostgresConnectionHandle.runOnce
         let sent = parameters.withCArrays { values, lengths, formats in
           PQsendQueryPrepared(handle.conn, statement.name, Int32(sql.binds.count), values, lengths, formats,
                               statement.resultFormat)

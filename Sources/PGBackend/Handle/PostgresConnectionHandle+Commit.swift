@@ -21,7 +21,7 @@ struct CommitInterrupted: Error {
   let underlying: any Error
 }
 
-extension PGConnectionHandle {
+extension PostgresConnectionHandle {
   /// Commits the open transaction, asking for its id in the same message
   /// (`SELECT txid_current_if_assigned(); COMMIT`: one round trip), so that a lost
   /// connection leaves something to look the outcome up by.
@@ -50,7 +50,7 @@ extension PGConnectionHandle {
     }
     do {
       try await flush(&clock, sql: commit)
-      var failure: PGResult?
+      var failure: PostgresResult?
       while let result = try await nextResult(&clock, sql: commit) {
         if result.status == PGRES_TUPLES_OK, PQntuples(result.pointer) == 1 {
           answer = PQgetisnull(result.pointer, 0, 0) == 1

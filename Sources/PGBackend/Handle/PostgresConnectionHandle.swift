@@ -16,7 +16,7 @@ import Synchronization
 /// serialises every access. The one exception, cancelling, goes through
 /// ``PostgresCanceller``, whose `PGcancel` object libpq makes safe to use from any
 /// thread.
-final class PGConnectionHandle: @unchecked Sendable {
+final class PostgresConnectionHandle: @unchecked Sendable {
   let conn: OpaquePointer
   let canceller: PostgresCanceller
   var cache: PostgresStatementCache
@@ -154,20 +154,20 @@ final class PGConnectionHandle: @unchecked Sendable {
   }
 
   /// The next complete result, or nil when the command's results are all read.
-  func nextResult(_ clock: inout StatementClock, sql: RenderedSQL?) async throws -> PGResult? {
+  func nextResult(_ clock: inout StatementClock, sql: RenderedSQL?) async throws -> PostgresResult? {
     while PQisBusy(conn) != 0 {
       if !mayBusyPoll || !busyPoll.spinUntilReadable(PQsocket(conn)) {
         try await wait(for: .read, clock: &clock, sql: sql)
       }
       if PQconsumeInput(conn) == 0 { throw connectionLost(sql) }
     }
-    return PQgetResult(conn).map(PGResult.init)
+    return PQgetResult(conn).map(PostgresResult.init)
   }
 
   /// Every result of the command in flight, up to libpq's terminating NULL. COPY
   /// started through a plain statement is ended with a clear misuse error.
-  func collectResults(_ clock: inout StatementClock, sql: RenderedSQL?) async throws -> [PGResult] {
-    var results: [PGResult] = []
+  func collectResults(_ clock: inout StatementClock, sql: RenderedSQL?) async throws -> [PostgresResult] {
+    var results: [PostgresResult] = []
     var copyMisuse = false
     while let result = try await nextResult(&clock, sql: sql) {
       switch result.status {

@@ -4,7 +4,7 @@ import QueryBuilder
 
 /// An owned `PGresult`, cleared when the last reference goes.
 /// See https://www.postgresql.org/docs/current/libpq-exec.html.
-final class PGResult {
+final class PostgresResult {
   let pointer: OpaquePointer
 
   init(_ pointer: OpaquePointer) { self.pointer = pointer }

@@ -1,4 +1,5 @@
 import Model
+import QueryBuilder
 
 /// A statement prepared on the server, with what `Describe` told about it.
 struct PreparedStatement {
@@ -14,32 +15,24 @@ struct PreparedStatement {
   let resultFormat: Int32
 }
 
-/// The prepared statements of one connection, least recently used evicted first.
+/// The prepared statements of one connection, keyed by SQL text, least recently used
+/// evicted first (an ``LRUCache``), and the server-side names they are prepared under.
 ///
 /// Capacity 0 turns caching off (each statement is prepared unnamed, as PgBouncer in
 /// transaction mode requires).
 struct PostgresStatementCache {
-  private struct Entry {
-    var statement: PreparedStatement
-    var lastUsed: UInt64
-  }
-
-  let capacity: Int
-  private var entries: [String: Entry] = [:]
-  private var clock: UInt64 = 0
+  private var statements: LRUCache<String, PreparedStatement>
   private var nameCounter = 0
 
-  init(capacity: Int) { self.capacity = max(0, capacity) }
+  init(capacity: Int) { statements = LRUCache(capacity: capacity) }
 
-  var count: Int { entries.count }
+  /// The most statements kept (0: caching is off).
+  var capacity: Int { statements.capacity }
+
+  var count: Int { statements.count }
 
   /// The cached statement for `sql`, marked as just used.
-  mutating func lookup(_ sql: String) -> PreparedStatement? {
-    clock &+= 1
-    guard let index = entries.index(forKey: sql) else { return nil }
-    entries.values[index].lastUsed = clock
-    return entries.values[index].statement
-  }
+  mutating func lookup(_ sql: String) -> PreparedStatement? { statements.lookup(sql) }
 
   /// A fresh server-side name for a statement about to be prepared.
   mutating func nextName() -> String {
@@ -50,27 +43,18 @@ struct PostgresStatementCache {
 
   /// Evicts the least recently used statement if the cache is full, so that one more
   /// fits; returns its name (to be deallocated on the server).
-  mutating func makeRoom() -> String? {
-    guard capacity > 0, entries.count >= capacity,
-          let oldest = entries.min(by: { $0.value.lastUsed < $1.value.lastUsed }) else { return nil }
-    entries.removeValue(forKey: oldest.key)
-    return oldest.value.statement.name
-  }
+  mutating func makeRoom() -> String? { statements.makeRoom()?.name }
 
-  /// Stores a statement; returns the name of one evicted to make room (to be
-  /// deallocated on the server).
+  /// Stores a statement; returns the name of the one that left the cache (evicted to
+  /// make room, or cached for `sql` before), to be deallocated on the server.
   mutating func insert(_ statement: PreparedStatement, for sql: String) -> String? {
-    guard capacity > 0 else { return nil }
-    let evicted = makeRoom()
-    clock &+= 1
-    entries[sql] = Entry(statement: statement, lastUsed: clock)
-    return evicted
+    statements.insert(statement, for: sql)?.name
   }
 
   /// Forgets the statement for `sql` (its plan went stale or it vanished on the server).
   @discardableResult
-  mutating func remove(_ sql: String) -> PreparedStatement? { entries.removeValue(forKey: sql)?.statement }
+  mutating func remove(_ sql: String) -> PreparedStatement? { statements.remove(sql) }
 
   /// Forgets everything (after `DISCARD ALL` or a reconnect).
-  mutating func removeAll() { entries.removeAll() }
+  mutating func removeAll() { statements.removeAll() }
 }
