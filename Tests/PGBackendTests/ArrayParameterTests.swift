@@ -7,7 +7,8 @@ import Testing
 
 /// `SQLValue.array` binds as a binary PostgreSQL array of the element type the
 /// server infers; numeric parameters go in numeric's binary format.
-@Suite struct ArrayParameterTests {
+@Suite(.enabled(if: PostgresTestServer.isEnabled, PostgresTestServer.skipReason))
+struct ArrayParameterTests {
   private func array(_ values: [SQLValue]) -> SQL {
     SQL(segments: [.bind(.array(values))])
   }

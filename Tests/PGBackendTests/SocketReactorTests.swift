@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Foundation
 @testable import PGBackend
 import Testing
 
@@ -15,17 +16,37 @@ import Testing
     try #require(reactor.register(fd: pair.reader))
   }
 
+  /// Runs `body` on a thread of its own after `delay`; the stream ends once it has run.
+  ///
+  /// The peer a wait waits for acts from a thread, not a task: in a parallel run the
+  /// cooperative pool can be busy for seconds (two threads on a two-core machine), and
+  /// a task held back past the wait's deadline would fail the test for nothing the
+  /// reactor did.
+  private func peer(after delay: Duration, _ body: @escaping @Sendable () -> Void) -> AsyncStream<Void> {
+    let (done, finished) = AsyncStream.makeStream(of: Void.self)
+    Thread.detachNewThread {
+      let (seconds, attoseconds) = delay.components
+      Thread.sleep(forTimeInterval: Double(seconds) + Double(attoseconds) / 1e18)
+      body()
+      finished.finish()
+    }
+    return done
+  }
+
+  /// Writes one byte to `fd`.
+  private static func sendByte(to fd: Int32) {
+    var byte: UInt8 = 1
+    _ = write(fd, &byte, 1)
+  }
+
   @Test func aTrustingWaitEndsWhenTheReplyArrivesAfterIt() async throws {
     let pair = try SocketPair()
     let registration = try register(pair)
     defer { reactor.unregister(registration, socketIsOpen: true) }
     reactor.forgetArrivals(registration)
-    let sender = Task {
-      try await Task.sleep(for: .milliseconds(30))
-      pair.sendByte()
-    }
+    let sender = peer(after: .milliseconds(30)) { [fd = pair.fds[1]] in Self.sendByte(to: fd) }
     let outcome = await reactor.wait(registration, for: .read, deadline: .now + .seconds(5), trustingEdges: true)
-    try await sender.value
+    for await _ in sender {}
     #expect(outcome == .ready)
   }
 
@@ -65,12 +86,9 @@ import Testing
     reactor.forgetArrivals(registration)
     let first = await reactor.wait(registration, for: .read, deadline: .now + .milliseconds(50), trustingEdges: true)
     #expect(first == .timedOut)
-    let sender = Task {
-      try await Task.sleep(for: .milliseconds(30))
-      pair.sendByte()
-    }
+    let sender = peer(after: .milliseconds(30)) { [fd = pair.fds[1]] in Self.sendByte(to: fd) }
     let second = await reactor.wait(registration, for: .read, deadline: .now + .seconds(5), trustingEdges: true)
-    try await sender.value
+    for await _ in sender {}
     #expect(second == .ready)
   }
 
@@ -86,13 +104,11 @@ import Testing
     defer { reactor.unregister(registration, socketIsOpen: true) }
     reactor.unregister(oldRegistration, socketIsOpen: true)  // stale: must not touch the new watch
     reactor.forgetArrivals(registration)
-    let sender = Task {
-      try await Task.sleep(for: .milliseconds(30))
-      var byte: UInt8 = 1
-      _ = write(fd == pair.reader ? pair.fds[1] : pair.reader, &byte, 1)
+    let sender = peer(after: .milliseconds(30)) { [other = fd == pair.reader ? pair.fds[1] : pair.reader] in
+      Self.sendByte(to: other)
     }
     let outcome = await reactor.wait(registration, for: .read, deadline: .now + .seconds(5), trustingEdges: true)
-    try await sender.value
+    for await _ in sender {}
     #expect(outcome == .ready)
   }
 
@@ -119,13 +135,12 @@ import Testing
     defer { reactor.unregister(registration, socketIsOpen: true) }
     let full = await reactor.wait(registration, for: .write, deadline: .now + .milliseconds(50), trustingEdges: false)
     #expect(full == .timedOut)
-    let drainer = Task {
-      try await Task.sleep(for: .milliseconds(30))
+    let drainer = peer(after: .milliseconds(30)) { [fd = pair.fds[1]] in
       var buffer = [UInt8](repeating: 0, count: 1 << 20)
-      _ = buffer.withUnsafeMutableBytes { read(pair.fds[1], $0.baseAddress, $0.count) }
+      _ = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
     }
     let outcome = await reactor.wait(registration, for: .write, deadline: .now + .seconds(5), trustingEdges: false)
-    try await drainer.value
+    for await _ in drainer {}
     #expect(outcome == .ready)
   }
 

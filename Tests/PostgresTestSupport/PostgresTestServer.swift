@@ -10,8 +10,9 @@ import Testing
 /// The throwaway server `scripts/test` starts, found through `WREN_TEST_POSTGRES_URL`,
 /// shared by every test target that talks to PostgreSQL.
 ///
-/// Locally without it, PostgreSQL suites are skipped with one line saying why; with
-/// `CI=true` they always run, so a missing server fails them.
+/// Locally without it, PostgreSQL suites are skipped with one line saying why, and
+/// tests parameterised by backend run their SQLite cases only; with `CI=true` they
+/// always run, so a missing server fails them.
 public enum PostgresTestServer {
   /// `options` with a generous connect timeout: the whole suite connects at once on a
   /// two-core machine, and a slow fork of a server process is not what tests test.
@@ -27,8 +28,8 @@ public enum PostgresTestServer {
     ["true", "1", "yes"].contains(ProcessInfo.processInfo.environment["CI"]?.lowercased() ?? "")
   }
 
-  /// Whether PostgreSQL suites run: a server is configured, or this is CI (where a
-  /// missing server must fail, not skip).
+  /// Whether PostgreSQL suites and cases run: a server is configured, or this is CI
+  /// (where a missing server must fail, not skip).
   public static var isEnabled: Bool { url != nil || isCI }
 
   public static let skipReason: Comment = "WREN_TEST_POSTGRES_URL is not set: run scripts/test to start a throwaway PostgreSQL"

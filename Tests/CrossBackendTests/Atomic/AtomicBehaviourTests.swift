@@ -1,13 +1,12 @@
-import PostgresTestSupport
 import QueryBuilder
 import SQLiteTestBackend
 import Testing
 
 /// What atomic blocks do to a real table on both backends: commit, roll back,
 /// nest, and route the statements of their task and handle.
-@Suite(.enabled(if: PostgresTestServer.isEnabled, PostgresTestServer.skipReason))
+@Suite
 struct AtomicBehaviourTests {
-  @Test(arguments: Backend.allCases)
+  @Test(arguments: Backend.available)
   func committedRowsAreVisibleAfterTheBlock(_ backend: Backend) async throws {
     try await withItems(backend, "commit") { db in
       let value = try await db.atomic {
@@ -23,7 +22,7 @@ struct AtomicBehaviourTests {
 
   /// The block's error comes out as it was thrown (same type, same value), and none
   /// of its rows remain.
-  @Test(arguments: Backend.allCases)
+  @Test(arguments: Backend.available)
   func aThrownErrorRollsBackAndIsRethrownUnchanged(_ backend: Backend) async throws {
     try await withItems(backend, "rollback") { db in
       await #expect(throws: Boom(tag: 7)) {
@@ -39,7 +38,7 @@ struct AtomicBehaviourTests {
   }
 
   /// A database error inside the block is rethrown as the database reported it.
-  @Test(arguments: Backend.allCases)
+  @Test(arguments: Backend.available)
   func aDatabaseErrorRollsBackAndIsRethrownAsReported(_ backend: Backend) async throws {
     try await withItems(backend, "db_error") { db in
       let error = await #expect(throws: DatabaseError.self) {
@@ -55,7 +54,7 @@ struct AtomicBehaviourTests {
     }
   }
 
-  @Test(arguments: Backend.allCases)
+  @Test(arguments: Backend.available)
   func aNestedFailureKeepsTheOuterWork(_ backend: Backend) async throws {
     try await withItems(backend, "nested_fail") { db in
       try await db.atomic {
@@ -75,7 +74,7 @@ struct AtomicBehaviourTests {
 
   /// PostgreSQL aborts a transaction on any error; the savepoint's ROLLBACK TO is
   /// what keeps the outer block usable after a failed statement in a nested one.
-  @Test(arguments: Backend.allCases)
+  @Test(arguments: Backend.available)
   func aFailedStatementInANestedBlockLeavesTheOuterBlockUsable(_ backend: Backend) async throws {
     try await withItems(backend, "nested_db_error") { db in
       try await db.atomic {
@@ -91,7 +90,7 @@ struct AtomicBehaviourTests {
   }
 
   /// Released nested work commits with the outer block, at any depth.
-  @Test(arguments: Backend.allCases)
+  @Test(arguments: Backend.available)
   func releasedNestedWorkCommitsWithTheOuterBlock(_ backend: Backend) async throws {
     try await withItems(backend, "nested_commit") { db in
       try await db.atomic {
@@ -105,7 +104,7 @@ struct AtomicBehaviourTests {
     }
   }
 
-  @Test(arguments: Backend.allCases)
+  @Test(arguments: Backend.available)
   func isInTransactionIsTrueOnlyInsideABlock(_ backend: Backend) async throws {
     try await withItems(backend, "is_in") { db in
       #expect(!db.isInTransaction)
@@ -133,7 +132,7 @@ struct AtomicBehaviourTests {
 
   /// A block on one database does not capture statements on another: they commit on
   /// their own even when the block rolls back.
-  @Test(arguments: Backend.allCases)
+  @Test(arguments: Backend.available)
   func aBlockDoesNotCaptureStatementsOnAnotherDatabase(_ backend: Backend) async throws {
     try await withItems(backend, "other_db") { db in
       let other = try SQLiteDatabase.inMemory()
@@ -151,7 +150,7 @@ struct AtomicBehaviourTests {
     }
   }
 
-  @Test(arguments: Backend.allCases)
+  @Test(arguments: Backend.available)
   func theHandleRunsStatementsInTheBlock(_ backend: Backend) async throws {
     try await withItems(backend, "handle") { db in
       try await db.atomic { tx in
@@ -173,7 +172,7 @@ struct AtomicBehaviourTests {
   /// A handle used inside a block nested in its own runs in the nested block (its
   /// rows roll back with the savepoint) instead of waiting for the turn the nested
   /// block holds.
-  @Test(arguments: Backend.allCases)
+  @Test(arguments: Backend.available)
   func theHandleInsideABlockNestedInItsOwnRunsInTheNestedBlock(_ backend: Backend) async throws {
     try await withItems(backend, "handle_nested") { db in
       try await db.atomic { tx in
@@ -193,7 +192,7 @@ struct AtomicBehaviourTests {
     }
   }
 
-  @Test(arguments: Backend.allCases)
+  @Test(arguments: Backend.available)
   func theHandleUsedAfterItsBlockEndedThrowsMisuseError(_ backend: Backend) async throws {
     try await withItems(backend, "handle_stale") { db in
       let stale = try await db.atomic { tx in tx }
@@ -210,7 +209,7 @@ struct AtomicBehaviourTests {
 
   /// A stale handle is out of every block: nesting on it, registering callbacks
   /// through it and asking it `isInTransaction` say so, also inside a later block.
-  @Test(arguments: Backend.allCases)
+  @Test(arguments: Backend.available)
   func aStaleHandleIsOutsideEveryBlock(_ backend: Backend) async throws {
     try await withItems(backend, "handle_stale_nest") { db in
       let stale = try await db.atomic { tx in
@@ -230,7 +229,7 @@ struct AtomicBehaviourTests {
   }
 
   /// The handle cannot take another connection: nesting goes through `atomic`.
-  @Test(arguments: Backend.allCases)
+  @Test(arguments: Backend.available)
   func theHandleCannotOpenASession(_ backend: Backend) async throws {
     try await withItems(backend, "handle_session") { db in
       try await db.atomic { tx in
@@ -239,7 +238,7 @@ struct AtomicBehaviourTests {
     }
   }
 
-  @Test(arguments: Backend.allCases)
+  @Test(arguments: Backend.available)
   func anOutermostDurableBlockCommits(_ backend: Backend) async throws {
     try await withItems(backend, "durable") { db in
       try await db.atomic(durable: true) { try await Items.insert(1, into: db) }
@@ -247,7 +246,7 @@ struct AtomicBehaviourTests {
     }
   }
 
-  @Test(arguments: Backend.allCases)
+  @Test(arguments: Backend.available)
   func anOutermostTransactionCommitsAndRollsBackLikeAtomic(_ backend: Backend) async throws {
     try await withItems(backend, "transaction") { db in
       try await db.transaction { tx in try await Items.insert(1, into: tx) }
@@ -263,7 +262,7 @@ struct AtomicBehaviourTests {
 
   /// A write in a read-only block fails the same way on both backends, and the
   /// connection is writable again afterwards.
-  @Test(arguments: Backend.allCases)
+  @Test(arguments: Backend.available)
   func aWriteInAReadOnlyBlockFailsWithReadOnlyTransaction(_ backend: Backend) async throws {
     try await withItems(backend, "read_only") { db in
       let error = await #expect(throws: DatabaseError.self) {

@@ -1,12 +1,11 @@
-import PostgresTestSupport
 import QueryBuilder
 import Testing
 
 /// `onCommit` runs once the outermost COMMIT has landed, for work that is part of
 /// it; `onRollback` runs for work that was rolled back, once the transaction is over.
-@Suite(.enabled(if: PostgresTestServer.isEnabled, PostgresTestServer.skipReason))
+@Suite
 struct AtomicCallbackTests {
-  @Test(arguments: Backend.allCases)
+  @Test(arguments: Backend.available)
   func onCommitRunsOnceAfterTheOutermostCommit(_ backend: Backend) async throws {
     try await withItems(backend, "cb_commit") { db in
       let recording = RecordingDatabase(db)
@@ -28,7 +27,7 @@ struct AtomicCallbackTests {
     }
   }
 
-  @Test(arguments: Backend.allCases)
+  @Test(arguments: Backend.available)
   func onCommitOfARolledBackNestedBlockIsDropped(_ backend: Backend) async throws {
     try await withItems(backend, "cb_nested_drop") { db in
       let log = EventLog()
@@ -48,7 +47,7 @@ struct AtomicCallbackTests {
 
   /// A rolled-back nested block's `onRollback` runs once the outermost transaction
   /// is over (here: after it committed), not at ROLLBACK TO.
-  @Test(arguments: Backend.allCases)
+  @Test(arguments: Backend.available)
   func onRollbackRunsForARolledBackNestedBlockOnceTheTransactionIsOver(_ backend: Backend) async throws {
     try await withItems(backend, "cb_nested_rollback") { db in
       let recording = RecordingDatabase(db)
@@ -68,7 +67,7 @@ struct AtomicCallbackTests {
 
   /// An outer rollback runs the `onRollback` callbacks of the block and of its
   /// released nested blocks, and no `onCommit`.
-  @Test(arguments: Backend.allCases)
+  @Test(arguments: Backend.available)
   func onRollbackRunsWhenTheOuterBlockRollsBack(_ backend: Backend) async throws {
     try await withItems(backend, "cb_outer_rollback") { db in
       let recording = RecordingDatabase(db)
@@ -90,7 +89,7 @@ struct AtomicCallbackTests {
   }
 
   /// Callbacks may be registered through the handle, and from child tasks of the block.
-  @Test(arguments: Backend.allCases)
+  @Test(arguments: Backend.available)
   func callbacksRegisteredThroughTheHandleAndChildTasksRun(_ backend: Backend) async throws {
     try await withItems(backend, "cb_handle") { db in
       let log = EventLog()

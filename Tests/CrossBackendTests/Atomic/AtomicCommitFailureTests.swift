@@ -1,13 +1,12 @@
-import PostgresTestSupport
 import QueryBuilder
 import Testing
 
 /// A COMMIT the database refuses (a deferred foreign key, checked at COMMIT on both
 /// backends) fails the block like an error inside it: the error comes out, the work
 /// is rolled back, `onRollback` runs, and the connection takes new blocks.
-@Suite(.enabled(if: PostgresTestServer.isEnabled, PostgresTestServer.skipReason))
+@Suite
 struct AtomicCommitFailureTests {
-  @Test(arguments: Backend.allCases)
+  @Test(arguments: Backend.available)
   func aRefusedCommitRollsBackAndRunsOnRollback(_ backend: Backend) async throws {
     try await withItems(backend, "commit_refused") { db in
       try await db.execute("CREATE TABLE parents (id INTEGER NOT NULL PRIMARY KEY)")

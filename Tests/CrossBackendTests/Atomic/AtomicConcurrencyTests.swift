@@ -4,9 +4,9 @@ import Testing
 
 /// Child tasks of a block (`async let`, task groups) run their statements in it;
 /// `Task.detached` work runs outside it, waiting for the connection the block holds.
-@Suite(.enabled(if: PostgresTestServer.isEnabled, PostgresTestServer.skipReason))
+@Suite
 struct AtomicConcurrencyTests {
-  @Test(arguments: Backend.allCases)
+  @Test(arguments: Backend.available)
   func asyncLetChildrenRunInTheBlock(_ backend: Backend) async throws {
     try await withItems(backend, "async_let") { db in
       await #expect(throws: Boom()) {
@@ -32,7 +32,7 @@ struct AtomicConcurrencyTests {
     }
   }
 
-  @Test(arguments: Backend.allCases)
+  @Test(arguments: Backend.available)
   func taskGroupChildrenRunInTheBlock(_ backend: Backend) async throws {
     try await withItems(backend, "task_group") { db in
       for commits in [false, true] {
@@ -62,7 +62,7 @@ struct AtomicConcurrencyTests {
   }
 
   /// Children of a nested block run in the savepoint, and roll back with it.
-  @Test(arguments: Backend.allCases)
+  @Test(arguments: Backend.available)
   func childrenOfANestedBlockRollBackWithIt(_ backend: Backend) async throws {
     try await withItems(backend, "nested_children") { db in
       try await db.atomic {
@@ -85,7 +85,7 @@ struct AtomicConcurrencyTests {
 
   /// While a child's nested block is open, a sibling child's statement waits for it
   /// to end, so the nested block's ROLLBACK TO never undoes the sibling's work.
-  @Test(arguments: Backend.allCases)
+  @Test(arguments: Backend.available)
   func aSiblingsStatementWaitsForANestedBlockAndSurvivesItsRollback(_ backend: Backend) async throws {
     try await withItems(backend, "sibling_wait") { db in
       let log = EventLog()
@@ -117,7 +117,7 @@ struct AtomicConcurrencyTests {
 
   /// A detached task does not inherit the block: its statement waits for the
   /// connection the block holds, and then sees the committed data.
-  @Test(arguments: Backend.allCases)
+  @Test(arguments: Backend.available)
   func aDetachedTaskRunsOutsideTheBlockAfterItEnds(_ backend: Backend) async throws {
     try await withItems(backend, "detached") { db in
       let log = EventLog()
@@ -141,7 +141,7 @@ struct AtomicConcurrencyTests {
   }
 
   /// A detached write is not part of the block: it survives the block's rollback.
-  @Test(arguments: Backend.allCases)
+  @Test(arguments: Backend.available)
   func aDetachedWriteIsNotRolledBackWithTheBlock(_ backend: Backend) async throws {
     try await withItems(backend, "detached_write") { db in
       var writer: Task<Void, any Error>?
@@ -165,7 +165,7 @@ struct AtomicConcurrencyTests {
   /// An unstructured `Task { }` made inside a block inherits its task locals, so its
   /// statements route to the block; once the block has ended they fail clearly
   /// instead of reaching another transaction.
-  @Test(arguments: Backend.allCases)
+  @Test(arguments: Backend.available)
   func anUnstructuredTaskThatOutlivesItsBlockFailsWithMisuseError(_ backend: Backend) async throws {
     try await withItems(backend, "outlived") { db in
       let gate = EventLog()

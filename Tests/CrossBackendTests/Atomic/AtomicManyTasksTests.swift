@@ -4,7 +4,7 @@ import Testing
 
 /// Many tasks running nested blocks at once on one database, with failures chosen by
 /// a seeded generator: the table ends up holding exactly what the plan says commits.
-@Suite(.enabled(if: PostgresTestServer.isEnabled, PostgresTestServer.skipReason))
+@Suite
 struct AtomicManyTasksTests {
   /// What one task does: outer row `2 * task`, nested row `2 * task + 1`.
   struct Plan: Sendable {
@@ -57,7 +57,7 @@ struct AtomicManyTasksTests {
     }
   }
 
-  @Test(arguments: Backend.allCases, [1, 2, 3] as [UInt64])
+  @Test(arguments: Backend.available, [1, 2, 3] as [UInt64])
   func fiftyTasksOfNestedBlocksLeaveExactlyThePlannedRows(_ backend: Backend, _ seed: UInt64) async throws {
     try await withItems(backend, "many_\(seed)", limit: .seconds(20)) { db in
       let plans = Self.plans(seed: seed, count: 50)

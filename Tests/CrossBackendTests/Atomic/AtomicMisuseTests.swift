@@ -1,10 +1,9 @@
-import PostgresTestSupport
 import QueryBuilder
 import Testing
 
 /// Options a block cannot take where it stands are refused with a ``MisuseError``
 /// before any SQL is sent, and the enclosing block carries on.
-@Suite(.enabled(if: PostgresTestServer.isEnabled, PostgresTestServer.skipReason))
+@Suite
 struct AtomicMisuseTests {
   /// Runs `attempt` inside an outer block on a recording database: it must throw a
   /// MisuseError without sending anything, and the outer block must then commit a row.
@@ -23,14 +22,14 @@ struct AtomicMisuseTests {
     }
   }
 
-  @Test(arguments: Backend.allCases)
+  @Test(arguments: Backend.available)
   func durableInsideABlockIsRefusedBeforeAnySQL(_ backend: Backend) async throws {
     try await expectRefusedInsideABlock(backend, "durable") { db in
       try await db.atomic(durable: true) { try await Items.insert(2, into: db) }
     }
   }
 
-  @Test(arguments: Backend.allCases)
+  @Test(arguments: Backend.available)
   func transactionInsideABlockIsRefusedBeforeAnySQL(_ backend: Backend) async throws {
     try await expectRefusedInsideABlock(backend, "transaction") { db in
       try await db.transaction { tx in try await Items.insert(2, into: tx) }
@@ -38,7 +37,7 @@ struct AtomicMisuseTests {
   }
 
   /// Through a block's handle, inside a nested block, too.
-  @Test(arguments: Backend.allCases)
+  @Test(arguments: Backend.available)
   func transactionThroughAHandleInANestedBlockIsRefusedBeforeAnySQL(_ backend: Backend) async throws {
     try await withItems(backend, "misuse_transaction_nested") { db in
       let recording = RecordingDatabase(db)
@@ -56,14 +55,14 @@ struct AtomicMisuseTests {
     }
   }
 
-  @Test(arguments: Backend.allCases)
+  @Test(arguments: Backend.available)
   func retryOnANestedBlockIsRefusedBeforeAnySQL(_ backend: Backend) async throws {
     try await expectRefusedInsideABlock(backend, "retry") { db in
       try await db.atomic(retry: 1) { try await Items.insert(2, into: db) }
     }
   }
 
-  @Test(arguments: Backend.allCases)
+  @Test(arguments: Backend.available)
   func aNestedBlockCannotChangeTheIsolationLevel(_ backend: Backend) async throws {
     try await withItems(backend, "misuse_isolation") { db in
       let recording = RecordingDatabase(db)
@@ -86,7 +85,7 @@ struct AtomicMisuseTests {
     }
   }
 
-  @Test(arguments: Backend.allCases)
+  @Test(arguments: Backend.available)
   func aNestedBlockCannotChangeReadOnly(_ backend: Backend) async throws {
     try await withItems(backend, "misuse_read_only") { db in
       try await db.atomic {
@@ -107,7 +106,7 @@ struct AtomicMisuseTests {
     }
   }
 
-  @Test(arguments: Backend.allCases)
+  @Test(arguments: Backend.available)
   func aNestedBlockCannotChangeDeferrable(_ backend: Backend) async throws {
     try await withItems(backend, "misuse_deferrable") { db in
       try await db.atomic(isolation: .serializable, readOnly: true, deferrable: true) {
@@ -124,7 +123,7 @@ struct AtomicMisuseTests {
 
   /// DEFERRABLE means something only for a serializable read-only transaction; any
   /// other combination is refused before BEGIN.
-  @Test(arguments: Backend.allCases)
+  @Test(arguments: Backend.available)
   func deferrableWithoutSerializableReadOnlyIsRefusedBeforeAnySQL(_ backend: Backend) async throws {
     try await withItems(backend, "misuse_deferrable_outer") { db in
       let recording = RecordingDatabase(db)
@@ -158,7 +157,7 @@ struct AtomicMisuseTests {
     }
   }
 
-  @Test(arguments: Backend.allCases)
+  @Test(arguments: Backend.available)
   func aNegativeRetryCountIsRefusedBeforeAnySQL(_ backend: Backend) async throws {
     try await withItems(backend, "misuse_negative_retry") { db in
       let recording = RecordingDatabase(db)
@@ -169,7 +168,7 @@ struct AtomicMisuseTests {
     }
   }
 
-  @Test(arguments: Backend.allCases)
+  @Test(arguments: Backend.available)
   func callbacksOutsideABlockAreRefused(_ backend: Backend) async throws {
     try await withItems(backend, "misuse_callbacks") { db in
       #expect(throws: MisuseError.self) { try db.onCommit {} }

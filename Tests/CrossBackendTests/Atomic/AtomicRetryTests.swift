@@ -1,10 +1,9 @@
-import PostgresTestSupport
 import QueryBuilder
 import Testing
 
 /// `retry:` runs the whole outermost block again, in a new transaction, after an
 /// error the policy accepts; nothing of a failed attempt survives.
-@Suite(.enabled(if: PostgresTestServer.isEnabled, PostgresTestServer.skipReason))
+@Suite
 struct AtomicRetryTests {
   private func begin(_ backend: Backend) -> String { backend == .sqlite ? "BEGIN IMMEDIATE" : "BEGIN" }
 
@@ -12,7 +11,7 @@ struct AtomicRetryTests {
     backend == .sqlite ? "INSERT INTO items (n) VALUES (?1)" : "INSERT INTO items (n) VALUES ($1)"
   }
 
-  @Test(arguments: Backend.allCases)
+  @Test(arguments: Backend.available)
   func aRetryableErrorRunsTheWholeBlockAgainInANewTransaction(_ backend: Backend) async throws {
     try await withItems(backend, "retry_again") { db in
       let recording = RecordingDatabase(db)
@@ -32,7 +31,7 @@ struct AtomicRetryTests {
   }
 
   /// A retryable error escaping a nested block fails the outer block, which is retried.
-  @Test(arguments: Backend.allCases)
+  @Test(arguments: Backend.available)
   func aRetryableErrorFromANestedBlockRetriesTheOuterBlock(_ backend: Backend) async throws {
     try await withItems(backend, "retry_from_nested") { db in
       let attempts = Counter()
@@ -49,7 +48,7 @@ struct AtomicRetryTests {
     }
   }
 
-  @Test(arguments: Backend.allCases)
+  @Test(arguments: Backend.available)
   func retryGivesUpAfterTheCountAndRethrowsTheLastError(_ backend: Backend) async throws {
     try await withItems(backend, "retry_give_up") { db in
       let attempts = Counter()
@@ -69,7 +68,7 @@ struct AtomicRetryTests {
   }
 
   /// Without `retry:`, a retryable error is not retried.
-  @Test(arguments: Backend.allCases)
+  @Test(arguments: Backend.available)
   func noRetryCountMeansNoRetry(_ backend: Backend) async throws {
     try await withItems(backend, "retry_none") { db in
       let attempts = Counter()
@@ -84,7 +83,7 @@ struct AtomicRetryTests {
     }
   }
 
-  @Test(arguments: Backend.allCases)
+  @Test(arguments: Backend.available)
   func nonRetryableErrorsAreNeverRetried(_ backend: Backend) async throws {
     try await withItems(backend, "retry_non_retryable") { db in
       let attempts = Counter()
@@ -111,7 +110,7 @@ struct AtomicRetryTests {
   }
 
   /// The policy decides what is retried.
-  @Test(arguments: Backend.allCases)
+  @Test(arguments: Backend.available)
   func aCustomPolicyDecidesWhatIsRetried(_ backend: Backend) async throws {
     try await withItems(backend, "retry_policy") { db in
       let attempts = Counter()
@@ -134,7 +133,7 @@ struct AtomicRetryTests {
 
   /// A nested block's retryable error that the outer block catches is just an error:
   /// the outer block goes on and commits once.
-  @Test(arguments: Backend.allCases)
+  @Test(arguments: Backend.available)
   func aRetryableErrorCaughtInsideTheBlockDoesNotRetryIt(_ backend: Backend) async throws {
     try await withItems(backend, "retry_caught") { db in
       let attempts = Counter()
@@ -154,7 +153,7 @@ struct AtomicRetryTests {
     }
   }
 
-  @Test(arguments: Backend.allCases)
+  @Test(arguments: Backend.available)
   func onCommitCallbacksOfRetriedAttemptsAreDiscarded(_ backend: Backend) async throws {
     try await withItems(backend, "retry_cb_commit") { db in
       let attempts = Counter()
@@ -172,7 +171,7 @@ struct AtomicRetryTests {
 
   /// `onRollback` is documented as "dropped if a retry runs the block again": only
   /// the attempt that counts (the last) may run its rollback callbacks.
-  @Test(arguments: Backend.allCases)
+  @Test(arguments: Backend.available)
   func onRollbackCallbacksOfRetriedAttemptsAreDiscarded(_ backend: Backend) async throws {
     try await withItems(backend, "retry_cb_rollback") { db in
       let attempts = Counter()
@@ -188,7 +187,7 @@ struct AtomicRetryTests {
   }
 
   /// When every attempt fails, the last attempt's rollback callbacks run, once.
-  @Test(arguments: Backend.allCases)
+  @Test(arguments: Backend.available)
   func onlyTheLastAttemptsRollbackCallbacksRunWhenRetryGivesUp(_ backend: Backend) async throws {
     try await withItems(backend, "retry_cb_give_up") { db in
       let attempts = Counter()

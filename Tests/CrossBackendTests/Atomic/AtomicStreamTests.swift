@@ -1,10 +1,9 @@
-import PostgresTestSupport
 import QueryBuilder
 import Testing
 
 /// Streams inside a block read in the block; the block's other statements run once
 /// the stream has ended.
-@Suite(.enabled(if: PostgresTestServer.isEnabled, PostgresTestServer.skipReason))
+@Suite
 struct AtomicStreamTests {
   private static func streamed(_ sequence: RowSequence) async throws -> [Int] {
     var numbers: [Int] = []
@@ -12,7 +11,7 @@ struct AtomicStreamTests {
     return numbers
   }
 
-  @Test(arguments: Backend.allCases)
+  @Test(arguments: Backend.available)
   func aStreamInABlockSeesItsRowsAndLaterStatementsRunAfterIt(_ backend: Backend) async throws {
     try await withItems(backend, "stream", limit: .seconds(20)) { db in
       try await db.atomic {
@@ -29,7 +28,7 @@ struct AtomicStreamTests {
     }
   }
 
-  @Test(arguments: Backend.allCases)
+  @Test(arguments: Backend.available)
   func aStreamThroughTheHandleReadsInTheBlock(_ backend: Backend) async throws {
     try await withItems(backend, "stream_handle", limit: .seconds(20)) { db in
       await #expect(throws: Boom()) {
@@ -49,7 +48,7 @@ struct AtomicStreamTests {
 
   /// Leaving a stream early (with rows still to come) gives the block its turn back
   /// with the connection clean: the next statement in the block runs normally.
-  @Test(arguments: Backend.allCases)
+  @Test(arguments: Backend.available)
   func breakingOutOfAStreamEarlyLetsTheBlockGoOn(_ backend: Backend) async throws {
     try await withItems(backend, "stream_break", limit: .seconds(20)) { db in
       let long: SQL = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 50000) SELECT x FROM c"
@@ -77,7 +76,7 @@ struct AtomicStreamTests {
 
   /// A long stream read to its end leaves the block's connection ready for the next
   /// statement.
-  @Test(arguments: Backend.allCases)
+  @Test(arguments: Backend.available)
   func aStreamReadToItsEndLeavesTheBlockUsable(_ backend: Backend) async throws {
     try await withItems(backend, "stream_full", limit: .seconds(20)) { db in
       let long: SQL = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 5000) SELECT x FROM c"
@@ -93,7 +92,7 @@ struct AtomicStreamTests {
 
   /// A stream that fails mid-block fails the block, which rolls back: the error is
   /// the block's, and the database is usable afterwards.
-  @Test(arguments: Backend.allCases)
+  @Test(arguments: Backend.available)
   func anErrorWhileStreamingRollsTheBlockBack(_ backend: Backend) async throws {
     try await withItems(backend, "stream_throw", limit: .seconds(20)) { db in
       await #expect(throws: Boom(tag: 2)) {
@@ -111,7 +110,7 @@ struct AtomicStreamTests {
   }
 
   /// The same with many rows still to come when the block throws out of the loop.
-  @Test(arguments: Backend.allCases)
+  @Test(arguments: Backend.available)
   func anErrorWhileStreamingALongResultRollsTheBlockBack(_ backend: Backend) async throws {
     try await withItems(backend, "stream_throw_long", limit: .seconds(20)) { db in
       let long: SQL = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 50000) SELECT x FROM c"
@@ -136,7 +135,7 @@ struct AtomicStreamTests {
 
   /// A stream made inside a block belongs to it: read after the block ended, it
   /// fails instead of running elsewhere.
-  @Test(arguments: Backend.allCases)
+  @Test(arguments: Backend.available)
   func aStreamReadAfterItsBlockEndedThrowsMisuseError(_ backend: Backend) async throws {
     try await withItems(backend, "stream_stale", limit: .seconds(20)) { db in
       let stale = try await db.atomic { db.stream("SELECT n FROM items") }

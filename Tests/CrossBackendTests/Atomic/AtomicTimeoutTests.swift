@@ -4,7 +4,7 @@ import Testing
 
 /// `timeout:` is the block's budget: a statement running past it, or starting after
 /// it ran out, fails with `.queryCanceled` and the block rolls back.
-@Suite(.enabled(if: PostgresTestServer.isEnabled, PostgresTestServer.skipReason))
+@Suite
 struct AtomicTimeoutTests {
   /// A statement that takes seconds on each backend.
   private func slowStatement(_ backend: Backend) -> SQL {
@@ -14,7 +14,7 @@ struct AtomicTimeoutTests {
     }
   }
 
-  @Test(arguments: Backend.allCases)
+  @Test(arguments: Backend.available)
   func aStatementOutlastingTheBudgetFailsWithQueryCanceled(_ backend: Backend) async throws {
     try await withItems(backend, "timeout_slow") { db in
       let slow = slowStatement(backend)
@@ -47,7 +47,7 @@ struct AtomicTimeoutTests {
 
   /// The budget is checked before every statement: one starting after it ran out
   /// fails without being sent.
-  @Test(arguments: Backend.allCases)
+  @Test(arguments: Backend.available)
   func aStatementAfterTheBudgetRanOutFailsBeforeBeingSent(_ backend: Backend) async throws {
     try await withItems(backend, "timeout_spent") { db in
       let recording = RecordingDatabase(db)
@@ -69,7 +69,7 @@ struct AtomicTimeoutTests {
 
   /// A nested block's budget bounds that block only: the outer block catches its
   /// `.queryCanceled` and commits.
-  @Test(arguments: Backend.allCases)
+  @Test(arguments: Backend.available)
   func aNestedBudgetBoundsTheNestedBlockOnly(_ backend: Backend) async throws {
     try await withItems(backend, "timeout_nested") { db in
       try await db.atomic {
@@ -89,7 +89,7 @@ struct AtomicTimeoutTests {
   }
 
   /// A nested block cannot outlive its enclosing block's budget by asking for more.
-  @Test(arguments: Backend.allCases)
+  @Test(arguments: Backend.available)
   func aNestedBlockCannotExtendTheOuterBudget(_ backend: Backend) async throws {
     try await withItems(backend, "timeout_extend") { db in
       let error = await #expect(throws: DatabaseError.self) {

@@ -1,10 +1,9 @@
-import PostgresTestSupport
 import QueryBuilder
 import Testing
 
 /// The exact statements atomic blocks send, recorded through ``RecordingDatabase``:
 /// BEGIN / COMMIT / ROLLBACK at the outermost level, `sp_n` savepoints when nested.
-@Suite(.enabled(if: PostgresTestServer.isEnabled, PostgresTestServer.skipReason))
+@Suite
 struct AtomicTranscriptTests {
   /// The statements `body` ran through a recording of a fresh database with `items`
   /// (creating the table is not recorded).
@@ -29,7 +28,7 @@ struct AtomicTranscriptTests {
 
   private let count = "SELECT count(*) FROM items"
 
-  @Test(arguments: Backend.allCases)
+  @Test(arguments: Backend.available)
   func aSingleBlockIsBeginThenCommit(_ backend: Backend) async throws {
     let statements = try await transcript(backend, "single") { db in
       try await db.atomic { try await Items.insert(1, into: db) }
@@ -38,7 +37,7 @@ struct AtomicTranscriptTests {
   }
 
   /// `transaction { }` at the outermost level sends what `atomic { }` does.
-  @Test(arguments: Backend.allCases)
+  @Test(arguments: Backend.available)
   func anOutermostTransactionIsBeginThenCommit(_ backend: Backend) async throws {
     let statements = try await transcript(backend, "transaction") { db in
       try await db.transaction { tx in try await Items.insert(1, into: tx) }
@@ -48,7 +47,7 @@ struct AtomicTranscriptTests {
 
   /// SQLite: BEGIN DEFERRED and `query_only` for the transaction's duration;
   /// PostgreSQL: READ ONLY written into BEGIN.
-  @Test(arguments: Backend.allCases)
+  @Test(arguments: Backend.available)
   func aReadOnlyBlockIsEnforcedByQueryOnlyOnSQLiteAndByBeginOnPostgreSQL(_ backend: Backend) async throws {
     let statements = try await transcript(backend, "read_only") { db in
       _ = try await db.atomic(readOnly: true) { try await Items.count(db) }
@@ -62,7 +61,7 @@ struct AtomicTranscriptTests {
   }
 
   /// A read-only block that throws still turns `query_only` off after its ROLLBACK.
-  @Test(arguments: Backend.allCases)
+  @Test(arguments: Backend.available)
   func aFailingReadOnlyBlockRollsBackAndStillUndoesItsSettings(_ backend: Backend) async throws {
     let statements = try await transcript(backend, "read_only_fail") { db in
       await #expect(throws: Boom()) {
@@ -84,7 +83,7 @@ struct AtomicTranscriptTests {
 
   /// PostgreSQL writes every option into BEGIN; SQLite has one isolation level, and a
   /// serializable read-only deferrable block is simply read-only there.
-  @Test(arguments: Backend.allCases)
+  @Test(arguments: Backend.available)
   func optionsAreWrittenIntoBeginOnPostgreSQL(_ backend: Backend) async throws {
     let statements = try await transcript(backend, "options") { db in
       _ = try await db.atomic(isolation: .serializable, readOnly: true, deferrable: true) { try await Items.count(db) }
@@ -103,7 +102,7 @@ struct AtomicTranscriptTests {
   }
 
   /// Every isolation level is accepted on both backends; only PostgreSQL writes it.
-  @Test(arguments: Backend.allCases, IsolationLevel.allCases)
+  @Test(arguments: Backend.available, IsolationLevel.allCases)
   func eachIsolationLevelIsWrittenIntoBeginOnPostgreSQL(_ backend: Backend, _ level: IsolationLevel) async throws {
     let statements = try await transcript(backend, "iso_\(level.rawValue.prefix(6).lowercased().filter(\.isLetter))") { db in
       try await db.atomic(isolation: level) { try await Items.insert(1, into: db) }
@@ -112,7 +111,7 @@ struct AtomicTranscriptTests {
     #expect(statements == [begin, insert(backend), "COMMIT"])
   }
 
-  @Test(arguments: Backend.allCases)
+  @Test(arguments: Backend.available)
   func aNestedBlockIsASavepointReleasedAtItsEnd(_ backend: Backend) async throws {
     let statements = try await transcript(backend, "nested") { db in
       try await db.atomic {
@@ -125,7 +124,7 @@ struct AtomicTranscriptTests {
                            "RELEASE SAVEPOINT \"sp_1\"", insert(backend), "COMMIT"])
   }
 
-  @Test(arguments: Backend.allCases)
+  @Test(arguments: Backend.available)
   func aFailingNestedBlockRollsBackToItsSavepointAndTheOuterStillCommits(_ backend: Backend) async throws {
     let statements = try await transcript(backend, "nested_fail") { db in
       try await db.atomic {
@@ -143,7 +142,7 @@ struct AtomicTranscriptTests {
   }
 
   /// Savepoints are named by depth, so siblings reuse the same name.
-  @Test(arguments: Backend.allCases)
+  @Test(arguments: Backend.available)
   func siblingNestedBlocksBothUseTheFirstSavepointName(_ backend: Backend) async throws {
     let statements = try await transcript(backend, "siblings") { db in
       try await db.atomic {
@@ -157,7 +156,7 @@ struct AtomicTranscriptTests {
                            "COMMIT"])
   }
 
-  @Test(arguments: Backend.allCases)
+  @Test(arguments: Backend.available)
   func aBlockAtDepthThreeIsTheSecondSavepoint(_ backend: Backend) async throws {
     let statements = try await transcript(backend, "depth3") { db in
       try await db.atomic {
@@ -171,7 +170,7 @@ struct AtomicTranscriptTests {
   }
 
   /// A middle block that fails after its own nested block was released undoes both.
-  @Test(arguments: Backend.allCases)
+  @Test(arguments: Backend.available)
   func aFailingMiddleBlockRollsBackToItsOwnSavepoint(_ backend: Backend) async throws {
     let statements = try await transcript(backend, "depth3_fail") { db in
       try await db.atomic {
@@ -187,7 +186,7 @@ struct AtomicTranscriptTests {
                            "COMMIT", count])
   }
 
-  @Test(arguments: Backend.allCases)
+  @Test(arguments: Backend.available)
   func aFailingOuterBlockRollsBack(_ backend: Backend) async throws {
     let statements = try await transcript(backend, "outer_fail") { db in
       await #expect(throws: Boom()) {
@@ -204,7 +203,7 @@ struct AtomicTranscriptTests {
 
   /// The handle form sends the same statements, nested blocks opened through the
   /// handle included.
-  @Test(arguments: Backend.allCases)
+  @Test(arguments: Backend.available)
   func theHandleFormRecordsTheSameStatements(_ backend: Backend) async throws {
     let statements = try await transcript(backend, "handle") { db in
       try await db.atomic { tx in
@@ -218,7 +217,7 @@ struct AtomicTranscriptTests {
 
   /// PostgreSQL gets the budget as `SET LOCAL statement_timeout` right after BEGIN;
   /// SQLite enforces it in the client only.
-  @Test(arguments: Backend.allCases)
+  @Test(arguments: Backend.available)
   func aTimeoutIsSentAsAStatementTimeoutOnPostgreSQLOnly(_ backend: Backend) async throws {
     let statements = try await transcript(backend, "timeout") { db in
       try await db.atomic(timeout: .seconds(5)) { try await Items.insert(1, into: db) }
@@ -239,7 +238,7 @@ struct AtomicTranscriptTests {
 
   /// A stream in a block is recorded once, when iteration starts, between BEGIN and
   /// the statements after it.
-  @Test(arguments: Backend.allCases)
+  @Test(arguments: Backend.available)
   func aStreamInABlockRunsInItsTurn(_ backend: Backend) async throws {
     let statements = try await transcript(backend, "stream") { db in
       try await db.atomic {

@@ -6,7 +6,7 @@ import Testing
 
 /// `executeMany`: one statement with `$n` placeholders run once per row, as one
 /// atomic batch, with the same behaviour on both backends (PostgreSQL pipelines it).
-@Suite(.enabled(if: PostgresTestServer.isEnabled, PostgresTestServer.skipReason))
+@Suite
 struct ExecuteManyTests {
   private static let create: SQL = """
     CREATE TABLE batch (id INTEGER NOT NULL PRIMARY KEY, name TEXT, score DOUBLE PRECISION, flag BOOLEAN,
@@ -25,7 +25,7 @@ struct ExecuteManyTests {
     try await db.fetchAll("SELECT name FROM batch ORDER BY id").map { try $0.decode(String?.self, at: 0) }
   }
 
-  @Test(arguments: Backend.allCases)
+  @Test(arguments: Backend.available)
   func everyRowRunsAndTheChangedRowsAreCounted(_ backend: Backend) async throws {
     try await withBatchTable(backend, "rows") { (db) async throws in
       let changed = try await db.executeMany("INSERT INTO batch (id, name, score, flag) VALUES ($1, $2, $3, $4)", [
@@ -40,7 +40,7 @@ struct ExecuteManyTests {
     }
   }
 
-  @Test(arguments: Backend.allCases)
+  @Test(arguments: Backend.available)
   func nullsGoInWhereverTheRowSaysSo(_ backend: Backend) async throws {
     try await withBatchTable(backend, "nulls") { (db) async throws in
       try await db.executeMany("INSERT INTO batch (id, name, flag) VALUES ($1, $2, $3)", [
@@ -52,7 +52,7 @@ struct ExecuteManyTests {
     }
   }
 
-  @Test(arguments: Backend.allCases)
+  @Test(arguments: Backend.available)
   func aFailingRowNamesItsIndexAndLeavesNothingOfTheBatch(_ backend: Backend) async throws {
     try await withBatchTable(backend, "failing_row") { (db) async throws in
       try await db.execute("INSERT INTO batch (id, name) VALUES (5, 'kept')")
@@ -69,7 +69,7 @@ struct ExecuteManyTests {
     }
   }
 
-  @Test(arguments: Backend.allCases)
+  @Test(arguments: Backend.available)
   func insideAnAtomicBlockAFailedBatchTakesTheBlockDown(_ backend: Backend) async throws {
     try await withBatchTable(backend, "in_block") { (db) async throws in
       await #expect(throws: DatabaseError.self) {
@@ -93,7 +93,7 @@ struct ExecuteManyTests {
     }
   }
 
-  @Test(arguments: Backend.allCases)
+  @Test(arguments: Backend.available)
   func aFailedBatchCaughtInsideABlockRollsBackOnlyItselfAndTheBlockGoesOn(_ backend: Backend) async throws {
     try await withBatchTable(backend, "caught_in_block") { (db) async throws in
       try await db.atomic {
@@ -108,7 +108,7 @@ struct ExecuteManyTests {
     }
   }
 
-  @Test(arguments: Backend.allCases)
+  @Test(arguments: Backend.available)
   func rowsOfTheWrongSizeAndInterpolatedValuesAreRejectedBeforeAnythingRuns(_ backend: Backend) async throws {
     try await withBatchTable(backend, "misuse") { (db) async throws in
       let short = await #expect(throws: MisuseError.self) {
@@ -126,7 +126,7 @@ struct ExecuteManyTests {
     }
   }
 
-  @Test(arguments: Backend.allCases)
+  @Test(arguments: Backend.available)
   func placeholdersInsideQuotesAndCommentsAreText(_ backend: Backend) async throws {
     try await withBatchTable(backend, "quoted") { (db) async throws in
       try await db.executeMany("""
@@ -137,7 +137,7 @@ struct ExecuteManyTests {
     }
   }
 
-  @Test(arguments: Backend.allCases)
+  @Test(arguments: Backend.available)
   func aPlaceholderUsedTwiceTakesTheSameValue(_ backend: Backend) async throws {
     try await withBatchTable(backend, "twice") { (db) async throws in
       try await db.executeMany("INSERT INTO batch (id, score) VALUES ($1, $1 * 2)", [[1], [2]])
@@ -146,7 +146,7 @@ struct ExecuteManyTests {
     }
   }
 
-  @Test(arguments: Backend.allCases)
+  @Test(arguments: Backend.available)
   func aLargeBatchRunsWhole(_ backend: Backend) async throws {
     try await withBatchTable(backend, "large") { (db) async throws in
       let rows: [[SQLValue]] = (1...20_000).map { [.int(Int64($0)), .text("name \($0)")] }

@@ -4,7 +4,7 @@ import QueryBuilder
 import Testing
 
 /// `db.begin()`: a transaction under manual control, the same on both backends.
-@Suite(.enabled(if: PostgresTestServer.isEnabled, PostgresTestServer.skipReason))
+@Suite
 struct ManualTransactionTests {
   private func withTable(_ backend: Backend, _ name: String,
                          _ body: (any Database) async throws -> Void) async throws {
@@ -23,7 +23,7 @@ struct ManualTransactionTests {
     try await db.fetchAll("SELECT note FROM t ORDER BY id").map { try $0.decode(String.self, at: 0) }
   }
 
-  @Test(arguments: Backend.allCases)
+  @Test(arguments: Backend.available)
   func commitKeepsAndRollbackUndoesTheWork(_ backend: Backend) async throws {
     try await withTable(backend, "commit_\(backend)") { db in
       let kept = try await db.begin()
@@ -37,7 +37,7 @@ struct ManualTransactionTests {
     }
   }
 
-  @Test(arguments: Backend.allCases)
+  @Test(arguments: Backend.available)
   func savepointsRollBackAndReleaseTheirOwnWork(_ backend: Backend) async throws {
     try await withTable(backend, "savepoints_\(backend)") { db in
       let recording = RecordingDatabase(db)
@@ -63,7 +63,7 @@ struct ManualTransactionTests {
     }
   }
 
-  @Test(arguments: Backend.allCases)
+  @Test(arguments: Backend.available)
   func useAfterTheEndIsAMisuseError(_ backend: Backend) async throws {
     try await withTable(backend, "after_end_\(backend)") { db in
       let tx = try await db.begin()
@@ -77,7 +77,7 @@ struct ManualTransactionTests {
     }
   }
 
-  @Test(arguments: Backend.allCases)
+  @Test(arguments: Backend.available)
   func aDroppedOpenTransactionIsRolledBackAndItsConnectionReturned(_ backend: Backend) async throws {
     try await withTable(backend, "dropped_\(backend)") { db in
       do {
@@ -90,7 +90,7 @@ struct ManualTransactionTests {
     }
   }
 
-  @Test(arguments: Backend.allCases)
+  @Test(arguments: Backend.available)
   func atomicOnAManualTransactionNestsAsASavepoint(_ backend: Backend) async throws {
     try await withTable(backend, "nested_\(backend)") { db in
       let tx = try await db.begin()
@@ -107,7 +107,7 @@ struct ManualTransactionTests {
     }
   }
 
-  @Test(arguments: Backend.allCases)
+  @Test(arguments: Backend.available)
   func deferrableWithoutSerializableReadOnlyIsRefusedBeforeBegin(_ backend: Backend) async throws {
     try await withTable(backend, "deferrable_\(backend)") { db in
       await #expect(throws: MisuseError.self) { _ = try await db.begin(deferrable: true) }

@@ -1,12 +1,11 @@
 import QueryBuilder
-import PostgresTestSupport
 import Testing
 
 /// `SQLDialect.maxBindCount` is what `insertAll` chunks by and what statements are
 /// checked against before they are sent, so it must be what each backend can really
 /// run: a statement at the limit runs, one bind more is refused up front (and the
 /// connection stays usable).
-@Suite(.enabled(if: PostgresTestServer.isEnabled, PostgresTestServer.skipReason))
+@Suite
 struct BindLimitTests {
   /// `SELECT COUNT(*) FROM (VALUES ($1), ($2), ...) AS v` with `count` binds.
   private func statement(binding count: Int) -> SQL {
@@ -14,7 +13,7 @@ struct BindLimitTests {
     return "SELECT COUNT(*) FROM (VALUES " + SQL.joined(rows, separator: ", ") + ") AS v"
   }
 
-  @Test(arguments: Backend.allCases)
+  @Test(arguments: Backend.available)
   func aStatementAtTheLimitRunsAndOneBindMoreIsRefusedBeforeSending(_ backend: Backend) async throws {
     try await withDatabase(backend, name: "bind_limit") { db in
       let limit = db.dialect.maxBindCount

@@ -4,12 +4,11 @@ import FoundationEssentials
 import Foundation
 #endif
 import QueryBuilder
-import PostgresTestSupport
 import Testing
 
 /// Model CRUD of ``Everything`` (every column type) on both backends: what goes in
 /// comes back `==`, keys are filled in, and the not-found / no-key errors are the same.
-@Suite(.enabled(if: PostgresTestServer.isEnabled, PostgresTestServer.skipReason))
+@Suite
 struct CRUDRoundTripTests {
   /// A fresh database of `backend` with the `everything` table.
   private func withEverything<T: Sendable>(_ backend: Backend, _ test: String,
@@ -20,7 +19,7 @@ struct CRUDRoundTripTests {
     }
   }
 
-  @Test(arguments: Backend.allCases)
+  @Test(arguments: Backend.available)
   func insertFillsTheIDAndFetchOneReadsTheSameModel(_ backend: Backend) async throws {
     try await withEverything(backend, "insert") { db in
       for var model in [Everything.full(42), Everything.sparse(43)] {
@@ -32,7 +31,7 @@ struct CRUDRoundTripTests {
     }
   }
 
-  @Test(arguments: Backend.allCases)
+  @Test(arguments: Backend.available)
   func updateThenFindReadsTheChangedModel(_ backend: Backend) async throws {
     try await withEverything(backend, "update") { db in
       var model = Everything.sparse(5)
@@ -48,7 +47,7 @@ struct CRUDRoundTripTests {
     }
   }
 
-  @Test(arguments: Backend.allCases)
+  @Test(arguments: Backend.available)
   func saveInsertsThenUpdates(_ backend: Backend) async throws {
     try await withEverything(backend, "save") { db in
       var model = Everything.full(7)
@@ -64,7 +63,7 @@ struct CRUDRoundTripTests {
     }
   }
 
-  @Test(arguments: Backend.allCases)
+  @Test(arguments: Backend.available)
   func upsertOnAUniqueColumnInsertsThenUpdatesKeepingTheID(_ backend: Backend) async throws {
     try await withEverything(backend, "upsert") { db in
       var first = Everything.full(8)
@@ -82,7 +81,7 @@ struct CRUDRoundTripTests {
     }
   }
 
-  @Test(arguments: Backend.allCases)
+  @Test(arguments: Backend.available)
   func deleteThenEveryOperationOnTheDeletedRowIsNotFound(_ backend: Backend) async throws {
     try await withEverything(backend, "delete") { db in
       var model = Everything.full(10)
@@ -100,7 +99,7 @@ struct CRUDRoundTripTests {
     }
   }
 
-  @Test(arguments: Backend.allCases)
+  @Test(arguments: Backend.available)
   func notFoundNamesTheKeyColumnAndTheValueLookedFor(_ backend: Backend) async throws {
     try await withEverything(backend, "not_found") { db in
       let findError = await #expect(throws: PersistenceError.self) { try await Everything.find(db, id: 42) }
@@ -115,7 +114,7 @@ struct CRUDRoundTripTests {
     }
   }
 
-  @Test(arguments: Backend.allCases)
+  @Test(arguments: Backend.available)
   func anUnsavedModelHasNoKeyToUpdateOrDeleteBy(_ backend: Backend) async throws {
     try await withEverything(backend, "unsaved") { db in
       let model = Everything.full(11)
@@ -128,7 +127,7 @@ struct CRUDRoundTripTests {
     }
   }
 
-  @Test(arguments: Backend.allCases)
+  @Test(arguments: Backend.available)
   func columnDefaultsComeFromTheModelsInitialValues(_ backend: Backend) async throws {
     try await withEverything(backend, "defaults") { db in
       // Only the columns without a default: the database fills in the rest.
@@ -148,7 +147,7 @@ struct CRUDRoundTripTests {
     }
   }
 
-  @Test(arguments: Backend.allCases)
+  @Test(arguments: Backend.available)
   func edgeValuesRoundTrip(_ backend: Backend) async throws {
     try await withEverything(backend, "edges") { db in
       for var model in Everything.edges {
@@ -166,7 +165,7 @@ struct CRUDRoundTripTests {
     }
   }
 
-  @Test(arguments: Backend.allCases)
+  @Test(arguments: Backend.available)
   func insertAllOfTenThousandFillsIDsInInputOrder(_ backend: Backend) async throws {
     try await withEverything(backend, "insert_all") { db in
       let models = (0..<10_000).map { $0 % 3 == 0 ? Everything.sparse($0) : Everything.full($0) }
@@ -194,7 +193,7 @@ struct CRUDRoundTripTests {
     }
   }
 
-  @Test(arguments: Backend.allCases)
+  @Test(arguments: Backend.available)
   func insertAllAcrossTheBindLimitChunkBoundary(_ backend: Backend) async throws {
     try await withEverything(backend, "chunks") { db in
       let width = Everything.schema.columns.count - 1  // the generated key is not bound
@@ -210,7 +209,7 @@ struct CRUDRoundTripTests {
     }
   }
 
-  @Test(arguments: Backend.allCases)
+  @Test(arguments: Backend.available)
   func insertAllWithNULLsAndKeysAlreadySet(_ backend: Backend) async throws {
     try await withEverything(backend, "insert_all_nulls") { db in
       var keyed = Everything.full(3)
@@ -228,7 +227,7 @@ struct CRUDRoundTripTests {
     }
   }
 
-  @Test(arguments: Backend.allCases)
+  @Test(arguments: Backend.available)
   func rawSQLFetchMatchesColumnsByNameInAnyOrder(_ backend: Backend) async throws {
     try await withEverything(backend, "raw") { db in
       let inserted = try await Everything.insertAll(db, [Everything.full(1), Everything.sparse(2), Everything.full(3)])

@@ -15,6 +15,17 @@ enum Backend: String, CaseIterable, Sendable, CustomTestStringConvertible {
   case postgres
 
   var testDescription: String { rawValue }
+
+  /// The backends a test parameterised by backend runs on (`@Test(arguments: Backend.available)`):
+  /// SQLite always, PostgreSQL when ``PostgresTestServer/isEnabled`` (a server is
+  /// configured, or `CI=true`, where a missing server must fail, never skip).
+  ///
+  /// So a plain `swift test` without a server still runs every SQLite case, and leaves
+  /// the PostgreSQL cases out of the run instead of passing them: the test reports one
+  /// case where a run with a server reports two.
+  static var available: [Backend] {
+    PostgresTestServer.isEnabled ? [.sqlite, .postgres] : [.sqlite]
+  }
 }
 
 /// A fresh, empty database of one backend: an in-memory SQLite database, or a

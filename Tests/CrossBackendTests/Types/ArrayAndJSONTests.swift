@@ -4,13 +4,12 @@ import FoundationEssentials
 import Foundation
 #endif
 import Model
-import PostgresTestSupport
 import QueryBuilder
 import Testing
 
 /// Swift arrays (PostgreSQL arrays, JSON text on SQLite) and `JSON<Value>` columns
 /// round-trip exactly on both backends.
-@Suite(.enabled(if: PostgresTestServer.isEnabled, PostgresTestServer.skipReason))
+@Suite
 struct ArrayAndJSONTests {
   struct Preferences: Codable, Sendable, Equatable {
     var theme: String
@@ -36,7 +35,7 @@ struct ArrayAndJSONTests {
     }
   }
 
-  @Test(arguments: Backend.allCases)
+  @Test(arguments: Backend.available)
   func arraysOfEveryScalarTypeRoundTripWithNullElements(_ backend: Backend) async throws {
     try await withDatabase(backend, name: "types_arrays") { (db) async throws in
       try await db.execute(Self.arraysDDL(backend))
@@ -71,7 +70,7 @@ struct ArrayAndJSONTests {
     }
   }
 
-  @Test(arguments: Backend.allCases)
+  @Test(arguments: Backend.available)
   func jsonColumnsOfAModelRoundTrip(_ backend: Backend) async throws {
     try await withDatabase(backend, name: "types_json") { (db) async throws in
       try await db.create(Account.self)

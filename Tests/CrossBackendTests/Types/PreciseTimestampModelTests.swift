@@ -4,13 +4,12 @@ import FoundationEssentials
 import Foundation
 #endif
 import Model
-import PostgresTestSupport
 import QueryBuilder
 import Testing
 
 /// A `PreciseTimestamp` is a model property like a `Date`: the same column type, and
 /// every microsecond back on both backends, where a `Date` column refuses to round.
-@Suite(.enabled(if: PostgresTestServer.isEnabled, PostgresTestServer.skipReason))
+@Suite
 struct PreciseTimestampModelTests {
   @Model(table: "leases")
   struct Lease: Equatable, Sendable {
@@ -20,7 +19,7 @@ struct PreciseTimestampModelTests {
     var renewedAt: PreciseTimestamp?
   }
 
-  @Test(arguments: Backend.allCases)
+  @Test(arguments: Backend.available)
   func everyMicrosecondOfAPreciseTimestampPropertyRoundTrips(_ backend: Backend) async throws {
     try await withDatabase(backend, name: "types_precise_ts") { (db) async throws in
       try await db.create(Lease.self)
