@@ -98,81 +98,47 @@ public final class PostgresConnection: Database, Sendable {
     markClosed(reason: "the connection was closed by the application")
   }
 
-  // MARK: Database
+  // MARK: Database primitives (behind the shared entry points: `execute`, `fetchAll`, ...)
+
+  /// The connection's `commandTimeout`.
+  public var defaultStatementTimeout: Duration? { options.commandTimeout }
+
+  /// The connection's logging.
+  public var statementLogging: StatementLogging { options.logging }
 
   /// Runs a statement and returns the number of rows it changed. Without binds it
   /// goes through the simple protocol, so several `;`-separated statements may run.
-  /// - Throws: ``DatabaseError``, ``MisuseError`` or `CancellationError`.
-  @discardableResult
-  public func execute(_ sql: SQL) async throws -> Int {
-    try await execute(sql, timeout: options.commandTimeout)
+  public func runExecute(_ request: StatementRequest) async throws -> Int {
+    try await withHandle { try await run(request.rendered, on: $0, mode: .execute, timeout: request.timeout) }.affectedRows
   }
 
-  /// Like ``execute(_:)``, cancelled on the server after `timeout`.
-  @discardableResult
-  public func execute(_ sql: SQL, timeout: Duration?) async throws -> Int {
-    if let route = TransactionRoute.current(for: self) { return try await route.execute(sql, timeout: timeout) }
-    return try await perform(sql, mode: .execute, timeout: timeout).affectedRows
-  }
-
-  /// Runs a query and returns all of its rows.
-  /// - Throws: ``DatabaseError``, ``MisuseError`` or `CancellationError`.
-  public func fetchAll(_ sql: SQL) async throws -> [Row] {
-    try await fetchAll(sql, timeout: options.commandTimeout)
-  }
-
-  /// Like ``fetchAll(_:)``, cancelled on the server after `timeout`.
-  public func fetchAll(_ sql: SQL, timeout: Duration?) async throws -> [Row] {
-    if let route = TransactionRoute.current(for: self) { return try await route.fetchAll(sql, timeout: timeout) }
-    return try await perform(sql, mode: .rows, timeout: timeout).rows
+  /// Runs a query (prepared, described, binary results) and returns all of its rows.
+  public func runFetchAll(_ request: StatementRequest) async throws -> [Row] {
+    try await withHandle { try await run(request.rendered, on: $0, mode: .rows, timeout: request.timeout) }.rows
   }
 
   /// Runs a query and returns its first row.
-  /// - Throws: ``DatabaseError``, ``MisuseError`` or `CancellationError`.
-  public func fetchOne(_ sql: SQL) async throws -> Row? {
-    try await fetchOne(sql, timeout: options.commandTimeout)
+  public func runFetchOne(_ request: StatementRequest) async throws -> Row? {
+    try await runFetchAll(request).first
   }
 
-  /// Like ``fetchOne(_:)``, cancelled on the server after `timeout`.
-  public func fetchOne(_ sql: SQL, timeout: Duration?) async throws -> Row? {
-    if let route = TransactionRoute.current(for: self) { return try await route.fetchOne(sql, timeout: timeout) }
-    return try await perform(sql, mode: .rows, timeout: timeout).rows.first
+  /// The query's rows, read lazily in single-row mode while the connection is held;
+  /// stopping early cancels the rest and leaves the connection usable.
+  public func runStream(_ request: StatementRequest) async throws -> any RowCursor {
+    try await PostgresRowCursor.open(request.rendered, on: self, timeout: request.timeout)
   }
 
-  /// Runs `sql` (`$1` … `$n` placeholders) once per row in one pipeline: one round
-  /// trip for the batch, which runs as one transaction (inside an atomic block: in a
-  /// savepoint of its own), so a failing row leaves nothing of the batch behind.
-  ///
-  /// ```swift
-  /// try await conn.executeMany("INSERT INTO t (a, b) VALUES ($1, $2)", [[1, "x"], [2, "y"]])
-  /// ```
-  /// - Throws: ``MisuseError`` before anything is sent for a row of the wrong size;
-  ///   the failing row's ``DatabaseError`` with `batchRow` set.
-  @discardableResult
-  public func executeMany(_ sql: SQL, _ rows: [[SQLValue]]) async throws -> Int {
-    let batch = try BatchStatement(sql)
-    try batch.check(rows)
-    if TransactionRoute.current(for: self) != nil {
-      return try await executeManyInBlock(batch, rows, timeout: options.commandTimeout)
-    }
-    return try await withHandle { handle in try await runBatch(batch, rows, on: handle, timeout: options.commandTimeout) }
+  /// Runs the batch in one pipeline: one round trip, one implicit transaction, so a
+  /// failing row leaves nothing of the batch behind.
+  public func runBatch(_ batch: BatchStatement, _ rows: [[SQLValue]], timeout: Duration?) async throws -> Int {
+    try await withHandle { handle in try await runBatch(batch, rows, on: handle, timeout: timeout) }
   }
 
-  /// Runs a batch on `handle` (held by the caller), logging it when logging is on.
+  /// Runs a batch on `handle` (held by the caller).
   func runBatch(_ batch: BatchStatement, _ rows: [[SQLValue]], on handle: PostgresConnectionHandle,
                 timeout: Duration?) async throws -> Int {
-    let logging = options.logging
-    let started = logging.isEnabled ? ContinuousClock.now : nil
-    let logged = RenderedSQL(text: batch.postgresText + " -- executeMany, \(rows.count) rows", binds: [])
     statements.add(1, ordering: .relaxed)
-    do {
-      let changed = try await handle.runBatch(batch, rows, timeout: timeout)
-      if let started { logging.logStatement(logged, duration: .now - started, rows: changed) }
-      return changed
-    } catch {
-      if let started { logging.logStatement(logged, duration: .now - started, rows: nil, error: error) }
-      throw error
-    }
+    return try await handle.runBatch(batch, rows, timeout: timeout)
   }
 
   /// Listens on `channel` (`LISTEN`): the connection is given over to the listener
@@ -183,7 +149,7 @@ public final class PostgresConnection: Database, Sendable {
   /// ```
   /// - Throws: ``MisuseError`` for an empty channel name; ``DatabaseError``.
   public func listen(_ channel: String) async throws -> PostgresNotifications {
-    if TransactionRoute.current(for: self) != nil {
+    if currentRoute != nil {
       throw MisuseError("listen inside an atomic block: notifications are only delivered outside transactions")
     }
     return PostgresNotifications(listener: try await NotificationListener.start(on: self, channel: channel, ownsConnection: false))
@@ -193,13 +159,6 @@ public final class PostgresConnection: Database, Sendable {
   /// transaction it is delivered when the transaction commits.
   public func notify(_ channel: String, payload: String = "") async throws {
     try await execute("SELECT pg_notify(\(channel), \(payload))")
-  }
-
-  /// The statement's rows, read lazily in single-row mode while the connection is
-  /// held; stopping early cancels the rest and leaves the connection usable.
-  public func stream(_ sql: SQL) -> RowSequence {
-    if let route = TransactionRoute.current(for: self) { return route.stream(sql, timeout: options.commandTimeout) }
-    return RowSequence { [self] in try await PostgresRowCursor.open(sql.render(.postgres), on: self, timeout: options.commandTimeout) }
   }
 
   // MARK: Server facts
@@ -232,29 +191,11 @@ public final class PostgresConnection: Database, Sendable {
 
   // MARK: Running statements
 
-  private func perform(_ sql: SQL, mode: PostgresConnectionHandle.ResultMode, timeout: Duration?) async throws -> PostgresStatementOutcome {
-    let rendered = sql.render(.postgres)
-    try rendered.validate(for: .postgres)
-    return try await withHandle { handle in try await run(rendered, on: handle, mode: mode, timeout: timeout) }
-  }
-
-  /// Runs a statement on `handle` (held by the caller), logging it when logging is on.
+  /// Runs a statement on `handle` (held by the caller).
   func run(_ rendered: RenderedSQL, on handle: PostgresConnectionHandle, mode: PostgresConnectionHandle.ResultMode,
            timeout: Duration?) async throws -> PostgresStatementOutcome {
-    let logging = options.logging
-    let started = logging.isEnabled ? ContinuousClock.now : nil
     statements.add(1, ordering: .relaxed)
-    do {
-      let outcome = try await handle.run(rendered, mode: mode, timeout: timeout)
-      if let started {
-        logging.logStatement(rendered, duration: .now - started,
-                             rows: mode == .rows ? outcome.rows.count : outcome.affectedRows)
-      }
-      return outcome
-    } catch {
-      if let started { logging.logStatement(rendered, duration: .now - started, rows: nil, error: error) }
-      throw error
-    }
+    return try await handle.run(rendered, mode: mode, timeout: timeout)
   }
 
   /// Runs `body` with exclusive use of the libpq handle, and afterwards records the

@@ -122,7 +122,7 @@ public final class PostgresDatabase: Database, Sendable {
   /// whole of it; inside an atomic block on this pool, on the block's connection.
   /// See ``Database/withDedicatedConnection(file:line:_:)``.
   public func withDedicatedConnection<T>(site: String, _ body: (any Database) async throws -> T) async throws -> T {
-    if TransactionRoute.current(for: self) != nil { return try await body(self) }
+    if currentRoute != nil { return try await body(self) }
     return try await holding(site: site, timeout: options.acquireTimeout) { try await body($0) }
   }
 
@@ -177,7 +177,7 @@ public final class PostgresDatabase: Database, Sendable {
     // The route, not `isInTransaction`: this runs on every acquire, and the route
     // is a plain task-local lookup.
     let site = PoolHolding.held.site(for: self)
-      ?? (TransactionRoute.current(for: self) != nil ? "an atomic block on this pool" : nil)
+      ?? (currentRoute != nil ? "an atomic block on this pool" : nil)
     guard let site, !state.withLock({ $0.machine.hasSpare }) else { return }
     throw PoolError(reason: .selfDeadlock, message: """
       this task already holds a connection of the pool (acquired at \(site)) and asks for another \

@@ -9,6 +9,8 @@ import Model
 /// try batch.check([[.int(1), .text("x")]])
 /// ```
 public struct BatchStatement: Sendable {
+  /// The statement as written.
+  public let sql: SQL
   /// The text as PostgreSQL takes it (`$n` placeholders).
   public let postgresText: String
   /// How many values each row must have (the highest placeholder number).
@@ -26,6 +28,7 @@ public struct BatchStatement: Sendable {
     guard sql.binds.isEmpty else {
       throw MisuseError("executeMany takes a statement with $1 … $n placeholders and the values as rows, not interpolated values")
     }
+    self.sql = sql
     let text = sql.render(.postgres).text
     let bytes = Array(text.utf8)
     var pieces: [String] = [], slots: [Int] = []

@@ -9,37 +9,51 @@ import Model
 /// let total: Int64? = try await db.fetchValue("SELECT count(*) FROM users")
 /// for try await row in db.stream("SELECT * FROM big_table") { ... }
 /// ```
+///
+/// Apps call the statement methods (`execute`, `fetchAll`, `fetchOne`, `stream`,
+/// `executeMany`), which every database shares: written once, in
+/// `Database+Statements.swift`, they render and check the SQL, route a statement run
+/// inside an atomic block to the block's connection, and log and time it. A backend
+/// implements the primitives below them (`runExecute`, `runFetchAll`, `runFetchOne`,
+/// `runStream`, `runBatch`), which only run a statement, so no backend or wrapper can
+/// skip the routing.
 public protocol Database: Sendable {
   /// The SQL dialect statements are rendered in.
   var dialect: SQLDialect { get }
 
-  /// Runs one statement and returns the number of rows it changed (0 for statements
-  /// that change none).
+  /// How long a statement may run when the caller gives no `timeout` (nil: no limit);
+  /// PostgreSQL's `commandTimeout`.
+  var defaultStatementTimeout: Duration? { get }
+
+  /// How statements are logged.
+  var statementLogging: StatementLogging { get }
+
+  /// Where a statement of the current task goes when it runs inside an atomic block
+  /// on this database; nil outside any. A transaction's handle always answers its
+  /// own block.
+  var currentRoute: TransactionRoute? { get }
+
+  /// Runs one statement outside any block and returns the rows it changed (0 for
+  /// statements that change none). A primitive: apps call ``execute(_:)``.
   /// - Throws: ``DatabaseError``, ``MisuseError``, or `CancellationError`.
-  @discardableResult
-  func execute(_ sql: SQL) async throws -> Int
+  func runExecute(_ request: StatementRequest) async throws -> Int
 
-  /// Runs one statement and returns all of its rows.
-  /// - Throws: ``DatabaseError``, ``MisuseError``, or `CancellationError`.
-  func fetchAll(_ sql: SQL) async throws -> [Row]
+  /// Runs one query outside any block and returns all of its rows. A primitive.
+  func runFetchAll(_ request: StatementRequest) async throws -> [Row]
 
-  /// Runs one statement and returns its first row, or nil when it returns none.
-  /// - Throws: ``DatabaseError``, ``MisuseError``, or `CancellationError`.
-  func fetchOne(_ sql: SQL) async throws -> Row?
+  /// Runs one query outside any block and returns its first row (later ones need
+  /// not be computed). A primitive.
+  func runFetchOne(_ request: StatementRequest) async throws -> Row?
 
-  /// A lazily consumed sequence of the statement's rows; the statement runs when
-  /// iteration starts, and stopping early leaves the connection clean.
-  func stream(_ sql: SQL) -> RowSequence
+  /// Opens a cursor over a query's rows outside any block; the database runs nothing
+  /// else of its connection's until the cursor ends. A primitive.
+  func runStream(_ request: StatementRequest) async throws -> any RowCursor
 
-  /// Runs one statement, written with `$1` … `$n` placeholders, once per row of
-  /// values, as one atomic batch: if any row fails, none of them stays. Returns the
-  /// rows changed in all. PostgreSQL sends the whole batch in one pipeline; the
-  /// default runs the rows one by one in an atomic block.
-  /// - Throws: ``MisuseError`` before anything runs for a row with the wrong number
-  ///   of values or interpolated values in `sql`; the failing row's
-  ///   ``DatabaseError`` with ``DatabaseError/batchRow`` set.
-  @discardableResult
-  func executeMany(_ sql: SQL, _ rows: [[SQLValue]]) async throws -> Int
+  /// Runs a checked batch (`$1` … `$n` placeholders, one row of values per run)
+  /// outside any block, as one atomic unit; returns the rows changed in all. A
+  /// primitive; the default runs the rows one by one in an atomic block.
+  /// - Throws: the failing row's ``DatabaseError`` with ``DatabaseError/batchRow`` set.
+  func runBatch(_ batch: BatchStatement, _ rows: [[SQLValue]], timeout: Duration?) async throws -> Int
 
   /// Takes one connection for a transaction, held until the session is released
   /// (the atomic-block machinery's primitive; apps use `atomic` or `begin`).
@@ -87,34 +101,6 @@ extension Database {
 }
 
 extension Database {
-  /// Runs `sql` once per row, one statement after another in an atomic block (a
-  /// savepoint inside another block), so that a failing row leaves nothing behind.
-  @discardableResult
-  public func executeMany(_ sql: SQL, _ rows: [[SQLValue]]) async throws -> Int {
-    let batch = try BatchStatement(sql)
-    try batch.check(rows)
-    guard !rows.isEmpty else { return 0 }
-    return try await atomic {
-      var changed = 0
-      for (index, row) in rows.enumerated() {
-        do {
-          changed += try await execute(batch.sql(binding: row))
-        } catch var error as DatabaseError {
-          error.batchRow = index
-          throw error
-        }
-      }
-      return changed
-    }
-  }
-
-  /// ``executeMany(_:_:)-(_,[[SQLValue]])`` with rows of Swift values:
-  /// `try await db.executeMany("INSERT INTO t (a, b) VALUES ($1, $2)", [[1, "x"], [2, "y"]])`.
-  @discardableResult
-  public func executeMany(_ sql: SQL, _ rows: [[any SQLValueConvertible]]) async throws -> Int {
-    try await executeMany(sql, rows.map { $0.map(\.sqlValue) })
-  }
-
   /// The first column of the first row as `T`, or nil when there is no row or the
   /// value is NULL.
   ///

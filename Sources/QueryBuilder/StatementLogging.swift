@@ -24,6 +24,9 @@ public struct StatementLogging: Sendable {
     self.level = level
   }
 
+  /// The default setup, made once: a `wren.sql` logger at debug level.
+  public static let standard = StatementLogging()
+
   /// Whether a statement would be logged at all; check before measuring anything.
   @inlinable
   public var isEnabled: Bool { logger.logLevel <= level }

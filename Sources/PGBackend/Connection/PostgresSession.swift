@@ -23,20 +23,26 @@ final class PostgresSession: DatabaseSession {
 
   var dialect: SQLDialect { .postgres }
 
-  func execute(_ sql: SQL, timeout: Duration?) async throws -> Int {
-    try await run(sql, mode: .execute, timeout: timeout).affectedRows
+  func runExecute(_ request: StatementRequest) async throws -> Int {
+    try await run(request, mode: .execute).affectedRows
   }
 
-  func fetchAll(_ sql: SQL, timeout: Duration?) async throws -> [Row] {
-    try await run(sql, mode: .rows, timeout: timeout).rows
+  func runFetchAll(_ request: StatementRequest) async throws -> [Row] {
+    try await run(request, mode: .rows).rows
   }
 
-  func fetchOne(_ sql: SQL, timeout: Duration?) async throws -> Row? {
-    try await run(sql, mode: .rows, timeout: timeout).rows.first
+  func runFetchOne(_ request: StatementRequest) async throws -> Row? {
+    try await run(request, mode: .rows).rows.first
   }
 
-  func openCursor(_ sql: SQL, timeout: Duration?) async throws -> any RowCursor {
-    try await PostgresRowCursor.open(sql.render(.postgres), on: connection, heldHandle: handle, timeout: timeout)
+  func runStream(_ request: StatementRequest) async throws -> any RowCursor {
+    try await PostgresRowCursor.open(request.rendered, on: connection, heldHandle: handle, timeout: request.timeout)
+  }
+
+  /// The batch in one pipeline, inside the transaction (the caller opened a savepoint
+  /// for it).
+  func runBatch(_ batch: BatchStatement, _ rows: [[SQLValue]], timeout: Duration?) async throws -> Int {
+    try await withHandle { try await connection.runBatch(batch, rows, on: $0, timeout: timeout) }
   }
 
   /// COMMIT, sent with a query for the transaction's id in the same message. If the
@@ -68,19 +74,6 @@ final class PostgresSession: DatabaseSession {
     connection.releaseHandle(handle)
   }
 
-  /// The batch in one pipeline, inside the transaction (the caller puts it in a
-  /// savepoint of its own).
-  func executeMany(_ batch: BatchStatement, _ rows: [[SQLValue]], timeout: Duration?) async throws -> Int {
-    do {
-      let changed = try await connection.runBatch(batch, rows, on: handle, timeout: timeout)
-      connection.afterStatement(handle)
-      return changed
-    } catch {
-      connection.afterStatement(handle)
-      throw handle.isBroken ? connection.lostError(from: error) : error
-    }
-  }
-
   /// Runs `body` on the session's libpq handle (for COPY), noting the transaction
   /// state afterwards.
   func withHandle<T>(_ body: (PostgresConnectionHandle) async throws -> T) async throws -> T {
@@ -99,16 +92,7 @@ final class PostgresSession: DatabaseSession {
     (session as? PostgresSession) ?? ((session as? PooledSession)?.base as? PostgresSession)
   }
 
-  private func run(_ sql: SQL, mode: PostgresConnectionHandle.ResultMode, timeout: Duration?) async throws -> PostgresStatementOutcome {
-    let rendered = sql.render(.postgres)
-    try rendered.validate(for: .postgres)
-    do {
-      let outcome = try await connection.run(rendered, on: handle, mode: mode, timeout: timeout)
-      connection.afterStatement(handle)
-      return outcome
-    } catch {
-      connection.afterStatement(handle)
-      throw handle.isBroken ? connection.lostError(from: error) : error
-    }
+  private func run(_ request: StatementRequest, mode: PostgresConnectionHandle.ResultMode) async throws -> PostgresStatementOutcome {
+    try await withHandle { try await connection.run(request.rendered, on: $0, mode: mode, timeout: request.timeout) }
   }
 }

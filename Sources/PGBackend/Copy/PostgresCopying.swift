@@ -30,7 +30,7 @@ extension TransactionRoute {
 extension PostgresConnection: PostgresCopying {
   /// Runs `body` holding this connection (or in the current atomic block on it).
   public func withCopyConnection<T>(_ body: (PostgresCopyConnection, Duration?) async throws -> T) async throws -> T {
-    if let route = TransactionRoute.current(for: self) { return try await route.withPostgresHandle(body) }
+    if let route = currentRoute { return try await route.withPostgresHandle(body) }
     return try await withHandle { try await body(PostgresCopyConnection(handle: $0), nil) }
   }
 }
@@ -38,7 +38,7 @@ extension PostgresConnection: PostgresCopying {
 extension PostgresDatabase: PostgresCopying {
   /// Runs `body` on a connection taken for it (or in the current atomic block on the pool).
   public func withCopyConnection<T>(_ body: (PostgresCopyConnection, Duration?) async throws -> T) async throws -> T {
-    if let route = TransactionRoute.current(for: self) { return try await route.withPostgresHandle(body) }
+    if let route = currentRoute { return try await route.withPostgresHandle(body) }
     let leased = try await acquire(holder: "copy", timeout: options.acquireTimeout)
     do {
       let value = try await leased.connection.withCopyConnection(body)

@@ -13,11 +13,12 @@ final class PooledSession: DatabaseSession {
   }
 
   var dialect: SQLDialect { base.dialect }
-  func execute(_ sql: SQL, timeout: Duration?) async throws -> Int { try await base.execute(sql, timeout: timeout) }
-  func fetchAll(_ sql: SQL, timeout: Duration?) async throws -> [Row] { try await base.fetchAll(sql, timeout: timeout) }
-  func fetchOne(_ sql: SQL, timeout: Duration?) async throws -> Row? { try await base.fetchOne(sql, timeout: timeout) }
-  func openCursor(_ sql: SQL, timeout: Duration?) async throws -> any RowCursor {
-    try await base.openCursor(sql, timeout: timeout)
+  func runExecute(_ request: StatementRequest) async throws -> Int { try await base.runExecute(request) }
+  func runFetchAll(_ request: StatementRequest) async throws -> [Row] { try await base.runFetchAll(request) }
+  func runFetchOne(_ request: StatementRequest) async throws -> Row? { try await base.runFetchOne(request) }
+  func runStream(_ request: StatementRequest) async throws -> any RowCursor { try await base.runStream(request) }
+  func runBatch(_ batch: BatchStatement, _ rows: [[SQLValue]], timeout: Duration?) async throws -> Int {
+    try await base.runBatch(batch, rows, timeout: timeout)
   }
   func commit() async throws { try await base.commit() }
 

@@ -7,64 +7,44 @@ extension PostgresDatabase {
   /// block's connection.
   public var sessionKey: ObjectIdentifier { ObjectIdentifier(self) }
 
-  /// Runs a statement on a connection taken for it (inside an atomic block: on the
-  /// block's connection), bounded by the connections' `commandTimeout`.
-  /// - Throws: ``DatabaseError``, ``PoolError``, ``MisuseError``, `CancellationError`.
-  @discardableResult
-  public func execute(_ sql: SQL) async throws -> Int {
-    try await execute(sql, timeout: options.connection.commandTimeout)
-  }
+  // MARK: Database primitives (behind the shared entry points: `execute`, `fetchAll`, ...)
 
-  /// Like ``execute(_:)``, cancelled on the server after `timeout` (nil: no limit);
-  /// it fails with `.queryCanceled` and the connection stays usable.
-  ///
-  /// ```swift
-  /// try await pool.execute("REFRESH MATERIALIZED VIEW daily_totals", timeout: .seconds(30))
-  /// ```
-  @discardableResult
-  public func execute(_ sql: SQL, timeout: Duration?) async throws -> Int {
-    if let route = TransactionRoute.current(for: self) { return try await route.execute(sql, timeout: timeout) }
-    return try await withStatementConnection(sql, "execute") { try await $0.execute(sql, timeout: timeout) }
+  /// The connections' `commandTimeout`.
+  public var defaultStatementTimeout: Duration? { options.connection.commandTimeout }
+
+  /// The connections' logging.
+  public var statementLogging: StatementLogging { options.connection.logging }
+
+  /// Runs a statement on a connection taken for it.
+  /// - Throws: ``DatabaseError``, ``PoolError``, ``MisuseError``, `CancellationError`.
+  public func runExecute(_ request: StatementRequest) async throws -> Int {
+    try await withStatementConnection(request.sql, "execute") { try await $0.runExecute(request) }
   }
 
   /// Runs a query on a connection taken for it.
-  public func fetchAll(_ sql: SQL) async throws -> [Row] {
-    try await fetchAll(sql, timeout: options.connection.commandTimeout)
-  }
-
-  /// Like ``fetchAll(_:)``, cancelled on the server after `timeout` (nil: no limit).
-  ///
-  /// ```swift
-  /// let rows = try await pool.fetchAll("SELECT * FROM report(\(month))", timeout: .seconds(5))
-  /// ```
-  public func fetchAll(_ sql: SQL, timeout: Duration?) async throws -> [Row] {
-    if let route = TransactionRoute.current(for: self) { return try await route.fetchAll(sql, timeout: timeout) }
-    return try await withStatementConnection(sql, "fetchAll") { try await $0.fetchAll(sql, timeout: timeout) }
+  public func runFetchAll(_ request: StatementRequest) async throws -> [Row] {
+    try await withStatementConnection(request.sql, "fetchAll") { try await $0.runFetchAll(request) }
   }
 
   /// Runs a query on a connection taken for it; its first row.
-  public func fetchOne(_ sql: SQL) async throws -> Row? {
-    try await fetchOne(sql, timeout: options.connection.commandTimeout)
+  public func runFetchOne(_ request: StatementRequest) async throws -> Row? {
+    try await withStatementConnection(request.sql, "fetchOne") { try await $0.runFetchOne(request) }
   }
 
-  /// Like ``fetchOne(_:)``, cancelled on the server after `timeout` (nil: no limit).
-  public func fetchOne(_ sql: SQL, timeout: Duration?) async throws -> Row? {
-    if let route = TransactionRoute.current(for: self) { return try await route.fetchOne(sql, timeout: timeout) }
-    return try await withStatementConnection(sql, "fetchOne") { try await $0.fetchOne(sql, timeout: timeout) }
+  /// Runs a batch in one pipeline on a connection taken for it.
+  public func runBatch(_ batch: BatchStatement, _ rows: [[SQLValue]], timeout: Duration?) async throws -> Int {
+    try await withStatementConnection(batch.sql, "executeMany") { try await $0.runBatch(batch, rows, timeout: timeout) }
   }
 
-  /// Runs `sql` (`$1` … `$n` placeholders) once per row in one pipeline on a
-  /// connection taken for it (inside an atomic block: on the block's connection).
-  /// - Throws: as ``PostgresConnection/executeMany(_:_:)``, and ``PoolError``.
-  @discardableResult
-  public func executeMany(_ sql: SQL, _ rows: [[SQLValue]]) async throws -> Int {
-    let batch = try BatchStatement(sql)
-    try batch.check(rows)
-    if TransactionRoute.current(for: self) != nil {
-      return try await executeManyInBlock(batch, rows, timeout: options.connection.commandTimeout)
-    }
-    return try await withStatementConnection(sql, "executeMany") { connection in
-      try await connection.withHandle { try await connection.runBatch(batch, rows, on: $0, timeout: connection.options.commandTimeout) }
+  /// A query's rows, read lazily on a connection held from the first row to the end
+  /// of the iteration.
+  public func runStream(_ request: StatementRequest) async throws -> any RowCursor {
+    let leased = try await acquire(holder: "stream", timeout: options.acquireTimeout)
+    do {
+      return PooledCursor(try await leased.connection.runStream(request), release: { await self.release(leased) })
+    } catch {
+      await release(leased)
+      throw error
     }
   }
 
@@ -96,25 +76,6 @@ extension PostgresDatabase {
   /// block it is delivered when the block's transaction commits.
   public func notify(_ channel: String, payload: String = "") async throws {
     try await execute("SELECT pg_notify(\(channel), \(payload))")
-  }
-
-  /// A query's rows, read lazily on a connection held from the first row to the end
-  /// of the iteration.
-  public func stream(_ sql: SQL) -> RowSequence {
-    if let route = TransactionRoute.current(for: self) {
-      return route.stream(sql, timeout: options.connection.commandTimeout)
-    }
-    return RowSequence { [self] in
-      let leased = try await acquire(holder: "stream", timeout: options.acquireTimeout)
-      var iterator = leased.connection.stream(sql).makeAsyncIterator()
-      do {
-        let first = try await iterator.next()
-        return PooledCursor(first: first, iterator: iterator, release: { await self.release(leased) })
-      } catch {
-        await release(leased)
-        throw error
-      }
-    }
   }
 
   /// Runs one pool-level statement on a connection of its own. The connection is reset
@@ -256,29 +217,29 @@ extension PostgresDatabase {
 
 /// A pooled connection's stream; the connection goes back when the stream ends.
 private final class PooledCursor: RowCursor {
-  private var pending: Row?
-  private var iterator: RowSequence.AsyncIterator
+  private let cursor: any RowCursor
   private var giveBack: (@Sendable () async -> Void)?
 
-  init(first: Row?, iterator: RowSequence.AsyncIterator, release: @escaping @Sendable () async -> Void) {
-    self.pending = first
-    self.iterator = iterator
+  init(_ cursor: any RowCursor, release: @escaping @Sendable () async -> Void) {
+    self.cursor = cursor
     self.giveBack = release
-    if first == nil { Task { [release] in await release() }; giveBack = nil }
   }
 
   deinit {
-    if let giveBack { Task { await giveBack() } }
+    // Dropped mid-stream: the connection's cursor cleans up as it goes, then the
+    // connection goes back.
+    guard let giveBack else { return }
+    let pending = DroppedPooledCursor(cursor)
+    Task {
+      await pending.cursor.close()
+      await giveBack()
+    }
   }
 
   func next() async throws -> Row? {
-    if let row = pending {
-      pending = nil
-      return row
-    }
     guard giveBack != nil else { return nil }
     do {
-      guard let row = try await iterator.next() else {
+      guard let row = try await cursor.next() else {
         await close()
         return nil
       }
@@ -290,11 +251,16 @@ private final class PooledCursor: RowCursor {
   }
 
   func close() async {
-    pending = nil
     guard let giveBack else { return }
     self.giveBack = nil
-    // Dropping the iterator closes the connection's cursor (and its statement) first.
-    iterator = RowSequence { throw CancellationError() }.makeAsyncIterator()
+    await cursor.close()
     await giveBack()
   }
+}
+
+/// A cursor handed from a dropped owner to the task that closes it: nobody else can
+/// reach it any more, so moving it across tasks is safe.
+private struct DroppedPooledCursor: @unchecked Sendable {
+  let cursor: any RowCursor
+  init(_ cursor: any RowCursor) { self.cursor = cursor }
 }

@@ -44,37 +44,41 @@ public final class RecordingDatabase: Database, Sendable {
   /// `base`'s key: statements inside a block route as they would on `base`.
   public var sessionKey: ObjectIdentifier { base.sessionKey }
 
-  /// Records and runs on `base` (in the current atomic block, if any: the block's
-  /// session records it).
-  @discardableResult
-  public func execute(_ sql: SQL) async throws -> Int {
-    if let route = TransactionRoute.current(for: self) { return try await route.execute(sql) }
-    record(sql)
-    return try await base.execute(sql)
+  /// `base`'s statement time limit.
+  public var defaultStatementTimeout: Duration? { base.defaultStatementTimeout }
+
+  /// `base`'s logging.
+  public var statementLogging: StatementLogging { base.statementLogging }
+
+  /// Records and runs on `base`. (Inside an atomic block opened through this
+  /// database, the block's session records the statement instead.)
+  public func runExecute(_ request: StatementRequest) async throws -> Int {
+    record(request.rendered)
+    return try await base.runExecute(request)
   }
 
   /// Records and runs on `base`.
-  public func fetchAll(_ sql: SQL) async throws -> [Row] {
-    if let route = TransactionRoute.current(for: self) { return try await route.fetchAll(sql) }
-    record(sql)
-    return try await base.fetchAll(sql)
+  public func runFetchAll(_ request: StatementRequest) async throws -> [Row] {
+    record(request.rendered)
+    return try await base.runFetchAll(request)
   }
 
   /// Records and runs on `base`.
-  public func fetchOne(_ sql: SQL) async throws -> Row? {
-    if let route = TransactionRoute.current(for: self) { return try await route.fetchOne(sql) }
-    record(sql)
-    return try await base.fetchOne(sql)
+  public func runFetchOne(_ request: StatementRequest) async throws -> Row? {
+    record(request.rendered)
+    return try await base.runFetchOne(request)
   }
 
   /// Records when iteration starts, and streams from `base`.
-  public func stream(_ sql: SQL) -> RowSequence {
-    if let route = TransactionRoute.current(for: self) { return route.stream(sql) }
-    let base = self.base
-    return RowSequence { [self] in
-      record(sql)
-      return try await StreamCursor(base.stream(sql))
-    }
+  public func runStream(_ request: StatementRequest) async throws -> any RowCursor {
+    record(request.rendered)
+    return try await base.runStream(request)
+  }
+
+  /// Records the batch's statement once per row, and runs it on `base`.
+  public func runBatch(_ batch: BatchStatement, _ rows: [[SQLValue]], timeout: Duration?) async throws -> Int {
+    for row in rows { record(batch.sql(binding: row).render(dialect)) }
+    return try await base.runBatch(batch, rows, timeout: timeout)
   }
 
   /// A session of `base` that records every statement run on it.
@@ -89,22 +93,9 @@ public final class RecordingDatabase: Database, Sendable {
     }
   }
 
-  fileprivate func record(_ sql: SQL) {
-    let rendered = sql.render(dialect)
+  fileprivate func record(_ rendered: RenderedSQL) {
     log.statements.withLock { $0.append(rendered) }
   }
-}
-
-/// Reads another row sequence through the cursor interface.
-private final class StreamCursor: RowCursor {
-  private var iterator: RowSequence.AsyncIterator
-
-  init(_ sequence: RowSequence) async throws { iterator = sequence.makeAsyncIterator() }
-
-  func next() async throws -> Row? { try await iterator.next() }
-
-  // The wrapped iterator closes its own cursor at the end or when dropped.
-  func close() async {}
 }
 
 /// A session that records its statements in a ``RecordingDatabase``'s log.
@@ -119,28 +110,33 @@ private final class RecordingSession: DatabaseSession {
 
   var dialect: SQLDialect { base.dialect }
 
-  func execute(_ sql: SQL, timeout: Duration?) async throws -> Int {
-    recording.record(sql)
-    return try await base.execute(sql, timeout: timeout)
+  func runExecute(_ request: StatementRequest) async throws -> Int {
+    recording.record(request.rendered)
+    return try await base.runExecute(request)
   }
 
-  func fetchAll(_ sql: SQL, timeout: Duration?) async throws -> [Row] {
-    recording.record(sql)
-    return try await base.fetchAll(sql, timeout: timeout)
+  func runFetchAll(_ request: StatementRequest) async throws -> [Row] {
+    recording.record(request.rendered)
+    return try await base.runFetchAll(request)
   }
 
-  func fetchOne(_ sql: SQL, timeout: Duration?) async throws -> Row? {
-    recording.record(sql)
-    return try await base.fetchOne(sql, timeout: timeout)
+  func runFetchOne(_ request: StatementRequest) async throws -> Row? {
+    recording.record(request.rendered)
+    return try await base.runFetchOne(request)
   }
 
-  func openCursor(_ sql: SQL, timeout: Duration?) async throws -> any RowCursor {
-    recording.record(sql)
-    return try await base.openCursor(sql, timeout: timeout)
+  func runStream(_ request: StatementRequest) async throws -> any RowCursor {
+    recording.record(request.rendered)
+    return try await base.runStream(request)
+  }
+
+  func runBatch(_ batch: BatchStatement, _ rows: [[SQLValue]], timeout: Duration?) async throws -> Int {
+    for row in rows { recording.record(batch.sql(binding: row).render(dialect)) }
+    return try await base.runBatch(batch, rows, timeout: timeout)
   }
 
   func commit() async throws {
-    recording.record("COMMIT")
+    recording.record(RenderedSQL(text: "COMMIT", binds: []))
     try await base.commit()
   }
 

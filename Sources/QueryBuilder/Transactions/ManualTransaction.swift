@@ -26,9 +26,15 @@ public final class ManualTransaction: Database, Sendable {
 
   let context: TransactionContext
   private let savepointCounter = Mutex(0)
+  /// The database's statement time limit.
+  public let defaultStatementTimeout: Duration?
+  /// The database's logging.
+  public let statementLogging: StatementLogging
 
-  init(context: TransactionContext) {
+  init(context: TransactionContext, of database: some Database) {
     self.context = context
+    self.defaultStatementTimeout = database.defaultStatementTimeout
+    self.statementLogging = database.statementLogging
   }
 
   deinit {
@@ -52,18 +58,20 @@ public final class ManualTransaction: Database, Sendable {
   /// Whether the transaction is still open.
   public var isOpen: Bool { !context.isEnded }
 
-  /// Runs a statement in the transaction.
-  @discardableResult
-  public func execute(_ sql: SQL) async throws -> Int { try await route.execute(sql) }
+  /// Always the transaction (or a block of the current task nested in it).
+  public var currentRoute: TransactionRoute? { route }
 
-  /// Runs a query in the transaction.
-  public func fetchAll(_ sql: SQL) async throws -> [Row] { try await route.fetchAll(sql) }
+  /// Runs the statement in the transaction (the entry points route there first).
+  public func runExecute(_ request: StatementRequest) async throws -> Int { try await route.runExecute(request) }
 
-  /// Runs a query in the transaction; its first row.
-  public func fetchOne(_ sql: SQL) async throws -> Row? { try await route.fetchOne(sql) }
+  /// Runs the query in the transaction.
+  public func runFetchAll(_ request: StatementRequest) async throws -> [Row] { try await route.runFetchAll(request) }
 
-  /// A query's rows, read lazily in the transaction.
-  public func stream(_ sql: SQL) -> RowSequence { route.stream(sql) }
+  /// Runs the query in the transaction; its first row.
+  public func runFetchOne(_ request: StatementRequest) async throws -> Row? { try await route.runFetchOne(request) }
+
+  /// A cursor over the query's rows in the transaction.
+  public func runStream(_ request: StatementRequest) async throws -> any RowCursor { try await route.openCursor(request) }
 
   /// Not available: the transaction already holds its connection.
   /// - Throws: ``MisuseError``.
@@ -75,19 +83,19 @@ public final class ManualTransaction: Database, Sendable {
   /// - Throws: ``MisuseError`` after the end; ``DatabaseError``.
   public func savepoint(_ name: String? = nil) async throws -> Savepoint {
     let savepoint = Savepoint(name: name ?? "sp_\(savepointCounter.withLock { $0 += 1; return $0 })")
-    _ = try await route.execute(TransactionSQL.savepoint(savepoint.name))
+    try await execute(TransactionSQL.savepoint(savepoint.name), timeout: nil)
     return savepoint
   }
 
   /// `RELEASE SAVEPOINT`: keeps the work done since `savepoint`.
   public func release(_ savepoint: Savepoint) async throws {
-    _ = try await route.execute(TransactionSQL.release(savepoint.name))
+    try await execute(TransactionSQL.release(savepoint.name), timeout: nil)
   }
 
   /// `ROLLBACK TO SAVEPOINT`: undoes the work done since `savepoint`, which stays
   /// usable (it can be rolled back to again, or released).
   public func rollback(to savepoint: Savepoint) async throws {
-    _ = try await route.execute(TransactionSQL.rollback(to: savepoint.name))
+    try await execute(TransactionSQL.rollback(to: savepoint.name), timeout: nil)
   }
 
   /// COMMIT, and gives the connection back.
@@ -143,7 +151,7 @@ extension Database {
                                    site: "a transaction begun at \(file):\(line)", timeout: nil)
     switch await driver.run(from: first) {
     case .runBody(let context):
-      return ManualTransaction(context: context)
+      return ManualTransaction(context: context, of: self)
     case .finished(let error, _):
       throw error ?? MisuseError("internal: a manual transaction ended before it began")
     }

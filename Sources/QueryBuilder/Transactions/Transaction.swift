@@ -30,18 +30,27 @@ public struct Transaction: Database {
     return TransactionRoute(context: context)
   }
 
-  /// Runs a statement in the block.
-  @discardableResult
-  public func execute(_ sql: SQL) async throws -> Int { try await route.execute(sql) }
+  /// Always the block (or a block of the current task nested in it): a handle's
+  /// statements run in its block.
+  public var currentRoute: TransactionRoute? { route }
 
-  /// Runs a query in the block.
-  public func fetchAll(_ sql: SQL) async throws -> [Row] { try await route.fetchAll(sql) }
+  /// The database's statement time limit.
+  public var defaultStatementTimeout: Duration? { database.defaultStatementTimeout }
 
-  /// Runs a query in the block; its first row.
-  public func fetchOne(_ sql: SQL) async throws -> Row? { try await route.fetchOne(sql) }
+  /// The database's logging.
+  public var statementLogging: StatementLogging { database.statementLogging }
 
-  /// A query's rows, read lazily in the block.
-  public func stream(_ sql: SQL) -> RowSequence { route.stream(sql) }
+  /// Runs the statement in the block (the entry points route there first).
+  public func runExecute(_ request: StatementRequest) async throws -> Int { try await route.runExecute(request) }
+
+  /// Runs the query in the block.
+  public func runFetchAll(_ request: StatementRequest) async throws -> [Row] { try await route.runFetchAll(request) }
+
+  /// Runs the query in the block; its first row.
+  public func runFetchOne(_ request: StatementRequest) async throws -> Row? { try await route.runFetchOne(request) }
+
+  /// A cursor over the query's rows in the block.
+  public func runStream(_ request: StatementRequest) async throws -> any RowCursor { try await route.openCursor(request) }
 
   /// Not available: a block's connection is already held. Nest with `atomic` instead.
   /// - Throws: ``MisuseError``.

@@ -1,15 +1,9 @@
 import Model
 
 /// Where a statement goes when the task running it is inside an atomic block: the
-/// block's connection, in turn with the block's other tasks. Backends ask for it at
-/// the top of every statement:
-///
-/// ```swift
-/// public func execute(_ sql: SQL) async throws -> Int {
-///   if let route = TransactionRoute.current(for: self) { return try await route.execute(sql) }
-///   ...
-/// }
-/// ```
+/// block's connection, in turn with the block's other tasks. The statement entry
+/// points (`Database+Statements.swift`) ask every database for it
+/// (``Database/currentRoute``) before anything runs.
 public struct TransactionRoute: Sendable {
   let context: TransactionContext
 
@@ -21,20 +15,25 @@ public struct TransactionRoute: Sendable {
     TransactionScope.context(for: db.sessionKey).map(TransactionRoute.init)
   }
 
-  /// Runs `sql` in the block; returns the rows it changed. `timeout` is the
-  /// statement's own limit (the block's remaining budget applies too, whichever is shorter).
-  public func execute(_ sql: SQL, timeout: Duration? = nil) async throws -> Int {
-    try await context.run { try await $0.execute(sql, timeout: Self.earlier(timeout, $1)) }
+  /// Runs the statement in the block; returns the rows it changed. The block's
+  /// remaining budget bounds it too, whichever is shorter.
+  public func runExecute(_ request: StatementRequest) async throws -> Int {
+    try await context.run { try await $0.runExecute(request.bounded(by: $1)) }
   }
 
-  /// Runs `sql` in the block; returns its rows.
-  public func fetchAll(_ sql: SQL, timeout: Duration? = nil) async throws -> [Row] {
-    try await context.run { try await $0.fetchAll(sql, timeout: Self.earlier(timeout, $1)) }
+  /// Runs the query in the block; returns its rows.
+  public func runFetchAll(_ request: StatementRequest) async throws -> [Row] {
+    try await context.run { try await $0.runFetchAll(request.bounded(by: $1)) }
   }
 
-  /// Runs `sql` in the block; returns its first row.
-  public func fetchOne(_ sql: SQL, timeout: Duration? = nil) async throws -> Row? {
-    try await context.run { try await $0.fetchOne(sql, timeout: Self.earlier(timeout, $1)) }
+  /// Runs the query in the block; returns its first row.
+  public func runFetchOne(_ request: StatementRequest) async throws -> Row? {
+    try await context.run { try await $0.runFetchOne(request.bounded(by: $1)) }
+  }
+
+  /// Runs a batch on the block's session (the caller has opened a savepoint for it).
+  public func runBatch(_ batch: BatchStatement, _ rows: [[SQLValue]], timeout: Duration?) async throws -> Int {
+    try await context.run { try await $0.runBatch(batch, rows, timeout: Self.earlier(timeout, $1)) }
   }
 
   /// Runs `body` with the block's session in the block's turn, for a backend's own
@@ -52,20 +51,17 @@ public struct TransactionRoute: Sendable {
     }
   }
 
-  /// The rows of `sql`, read lazily in the block; the block's other statements wait
-  /// until the iteration ends.
-  public func stream(_ sql: SQL, timeout: Duration? = nil) -> RowSequence {
-    let context = self.context
-    return RowSequence {
-      try await context.turn.lock()
-      do {
-        try context.checkOpen()
-        let cursor = try await context.session.openCursor(sql, timeout: TransactionRoute.earlier(timeout, try context.remaining()))
-        return TurnHoldingCursor(cursor, turn: context.turn)
-      } catch {
-        context.turn.unlock()
-        throw error
-      }
+  /// Opens a cursor over the query's rows in the block; the block's other
+  /// statements wait until the cursor ends.
+  public func openCursor(_ request: StatementRequest) async throws -> any RowCursor {
+    try await context.turn.lock()
+    do {
+      try context.checkOpen()
+      let cursor = try await context.session.runStream(request.bounded(by: try context.remaining()))
+      return TurnHoldingCursor(cursor, turn: context.turn)
+    } catch {
+      context.turn.unlock()
+      throw error
     }
   }
 }

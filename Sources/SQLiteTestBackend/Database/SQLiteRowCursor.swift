@@ -14,22 +14,18 @@ final class SQLiteRowCursor: RowCursor {
   /// in a transaction's session, which holds the turn itself.
   private let gate: SQLiteConnectionGate?
   private let rendered: RenderedSQL
-  /// Logging and the open time, when logging is on.
-  private let logging: (StatementLogging, ContinuousClock.Instant)?
   /// The running statement; nil once the cursor has ended.
   private var statement: SQLiteStatement?
   private var isLocked = true
-  private var rowCount = 0
 
   /// A cursor over a prepared, bound statement (nil: no statement, no rows); the
   /// caller holds `gate`'s turn and hands it over.
   init(connection: SQLiteConnectionHandle, gate: SQLiteConnectionGate?, statement: SQLiteStatement?,
-       rendered: RenderedSQL, logging: (StatementLogging, ContinuousClock.Instant)?) {
+       rendered: RenderedSQL) {
     self.connection = connection
     self.gate = gate
     self.statement = statement
     self.rendered = rendered
-    self.logging = logging
   }
 
   deinit {
@@ -56,7 +52,6 @@ final class SQLiteRowCursor: RowCursor {
       var values: [SQLValue] = []
       values.reserveCapacity(columns.count)
       statement.appendRow(to: &values, width: Int32(columns.count))
-      rowCount += 1
       return Row(storage: RowStorage(columns: columns, values: values), start: 0)
     case SQLITE_DONE:
       finish(error: nil)
@@ -80,9 +75,6 @@ final class SQLiteRowCursor: RowCursor {
     isLocked = false
     statement?.reset()
     statement = nil
-    if let (logging, start) = logging {
-      logging.logStatement(rendered, duration: .now - start, rows: rowCount, error: error)
-    }
     gate?.leave()
   }
 }

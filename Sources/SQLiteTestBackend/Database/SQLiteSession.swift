@@ -24,36 +24,27 @@ final class SQLiteSession: DatabaseSession {
 
   var dialect: SQLDialect { .sqlite }
 
-  func execute(_ sql: SQL, timeout: Duration?) async throws -> Int {
-    let rendered = try validated(sql)
-    return try await interrupting(after: timeout) {
-      try await database.run(rendered, rowCount: { $0 }) { try $0.execute(rendered) }
-    }
+  func runExecute(_ request: StatementRequest) async throws -> Int {
+    try database.connection.checkOpen()
+    return try await database.run(request) { try $0.execute(request.rendered) }
   }
 
-  func fetchAll(_ sql: SQL, timeout: Duration?) async throws -> [Row] {
-    let rendered = try validated(sql)
-    return try await interrupting(after: timeout) {
-      try await database.run(rendered, rowCount: \.count) { try $0.fetchAll(rendered) }
-    }
+  func runFetchAll(_ request: StatementRequest) async throws -> [Row] {
+    try database.connection.checkOpen()
+    return try await database.run(request) { try $0.fetchAll(request.rendered) }
   }
 
-  func fetchOne(_ sql: SQL, timeout: Duration?) async throws -> Row? {
-    let rendered = try validated(sql)
-    return try await interrupting(after: timeout) {
-      try await database.run(rendered, rowCount: { $0 == nil ? 0 : 1 }) { try $0.fetchOne(rendered) }
-    }
+  func runFetchOne(_ request: StatementRequest) async throws -> Row? {
+    try database.connection.checkOpen()
+    return try await database.run(request) { try $0.fetchOne(request.rendered) }
   }
 
-  func openCursor(_ sql: SQL, timeout: Duration?) async throws -> any RowCursor {
-    let rendered = try validated(sql)
+  func runStream(_ request: StatementRequest) async throws -> any RowCursor {
     let connection = database.connection
-    let logging = database.logging
-    let start: ContinuousClock.Instant? = logging.isEnabled ? .now : nil
-    let statement = try connection.prepareSingle(rendered, for: "stream")
-    try statement?.bind(rendered.binds, sql: rendered.text)
-    return SQLiteRowCursor(connection: connection, gate: nil, statement: statement, rendered: rendered,
-                           logging: start.map { (logging, $0) })
+    try connection.checkOpen()
+    let statement = try connection.prepareSingle(request.rendered, for: "stream")
+    try statement?.bind(request.rendered.binds, sql: request.rendered.text)
+    return SQLiteRowCursor(connection: connection, gate: nil, statement: statement, rendered: request.rendered)
   }
 
   /// Gives the database back; `discard` first makes sure no transaction is left open
@@ -71,20 +62,4 @@ final class SQLiteSession: DatabaseSession {
     database.gate.leave()
   }
 
-  private func validated(_ sql: SQL) throws -> RenderedSQL {
-    let rendered = sql.render(.sqlite)
-    try rendered.validate(for: .sqlite)
-    try database.connection.checkOpen()
-    return rendered
-  }
-
-  /// Runs `body`; if it takes longer than `timeout`, SQLite stops it and it fails
-  /// with `.queryCanceled`.
-  private func interrupting<T: Sendable>(after timeout: Duration?, _ body: () async throws -> T) async throws -> T {
-    guard let timeout else { return try await body() }
-    let connection = database.connection
-    connection.setDeadline(.now + timeout)
-    defer { connection.setDeadline(nil) }
-    return try await body()
-  }
 }

@@ -54,24 +54,22 @@ extension Shop {
     /// What was sent, in order.
     var statements: [RenderedSQL] { log.withLock { $0 } }
 
-    private func record(_ sql: SQL) throws -> [Row] {
-      let rendered = sql.render(dialect)
-      try rendered.validate(for: dialect)
-      log.withLock { $0.append(rendered) }
-      return respond(rendered)
+    private func record(_ request: StatementRequest) -> [Row] {
+      log.withLock { $0.append(request.rendered) }
+      return respond(request.rendered)
     }
 
-    func execute(_ sql: SQL) async throws -> Int {
-      _ = try record(sql)
+    func runExecute(_ request: StatementRequest) async throws -> Int {
+      _ = record(request)
       return 1
     }
 
-    func fetchAll(_ sql: SQL) async throws -> [Row] { try record(sql) }
+    func runFetchAll(_ request: StatementRequest) async throws -> [Row] { record(request) }
 
-    func fetchOne(_ sql: SQL) async throws -> Row? { try record(sql).first }
+    func runFetchOne(_ request: StatementRequest) async throws -> Row? { record(request).first }
 
-    func stream(_ sql: SQL) -> RowSequence {
-      RowSequence { throw MisuseError("ScriptedDatabase does not stream") }
+    func runStream(_ request: StatementRequest) async throws -> any RowCursor {
+      throw MisuseError("ScriptedDatabase does not stream")
     }
 
     var sessionKey: ObjectIdentifier { ObjectIdentifier(self) }

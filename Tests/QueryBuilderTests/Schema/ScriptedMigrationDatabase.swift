@@ -35,26 +35,23 @@ final class ScriptedMigrationDatabase: Database {
   /// Makes `text` fail (or succeed again) from now on.
   func setFailing(_ failing: Set<String>) { state.withLock { $0.failing = failing } }
 
-  func execute(_ sql: SQL) async throws -> Int {
-    _ = try run(sql)
+  func runExecute(_ request: StatementRequest) async throws -> Int {
+    _ = try run(request.rendered)
     return 0
   }
 
-  func fetchAll(_ sql: SQL) async throws -> [Row] { try run(sql) }
+  func runFetchAll(_ request: StatementRequest) async throws -> [Row] { try run(request.rendered) }
 
-  func fetchOne(_ sql: SQL) async throws -> Row? { try run(sql).first }
+  func runFetchOne(_ request: StatementRequest) async throws -> Row? { try run(request.rendered).first }
 
-  func stream(_ sql: SQL) -> RowSequence {
-    RowSequence { throw MisuseError("not scripted") }
-  }
+  func runStream(_ request: StatementRequest) async throws -> any RowCursor { throw MisuseError("not scripted") }
 
   var sessionKey: ObjectIdentifier { ObjectIdentifier(self) }
 
   func openSession() async throws -> any DatabaseSession { ForwardingSession(self) }
 
-  private func run(_ sql: SQL) throws -> [Row] {
+  private func run(_ rendered: RenderedSQL) throws -> [Row] {
     try Task.checkCancellation()
-    let rendered = sql.render(dialect)
     let text = rendered.text
     return try state.withLock { state in
       state.transcript.append(text)

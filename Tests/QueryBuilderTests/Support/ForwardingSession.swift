@@ -10,13 +10,13 @@ final class ForwardingSession: DatabaseSession {
 
   var dialect: SQLDialect { database.dialect }
 
-  func execute(_ sql: SQL, timeout: Duration?) async throws -> Int { try await database.execute(sql) }
+  func runExecute(_ request: StatementRequest) async throws -> Int { try await database.runExecute(request) }
 
-  func fetchAll(_ sql: SQL, timeout: Duration?) async throws -> [Row] { try await database.fetchAll(sql) }
+  func runFetchAll(_ request: StatementRequest) async throws -> [Row] { try await database.runFetchAll(request) }
 
-  func fetchOne(_ sql: SQL, timeout: Duration?) async throws -> Row? { try await database.fetchOne(sql) }
+  func runFetchOne(_ request: StatementRequest) async throws -> Row? { try await database.runFetchOne(request) }
 
-  func openCursor(_ sql: SQL, timeout: Duration?) async throws -> any RowCursor {
+  func runStream(_ request: StatementRequest) async throws -> any RowCursor {
     throw MisuseError("the test double does not stream")
   }
 
