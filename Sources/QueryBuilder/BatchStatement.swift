@@ -19,17 +19,23 @@ public struct BatchStatement: Sendable {
   /// `slots[i]` (0-based), and the last piece ends the statement.
   private let pieces: [String]
   private let slots: [Int]
+  /// What other dialects cannot express in the statement (see ``SQL``), put back on
+  /// each row's statement so that rendering it for them throws.
+  private let refusals: [SQL.Refusal]
 
   /// Reads the placeholders of `sql`, skipping string literals, quoted identifiers,
   /// dollar-quoted bodies and comments.
   /// - Throws: ``MisuseError`` when `sql` has interpolated values (each row brings its
-  ///   own), a `$0`, or a placeholder number that skips one.
+  ///   own), a `$0`, a placeholder number that skips one, or a piece PostgreSQL cannot
+  ///   express (the text is PostgreSQL's).
   public init(_ sql: SQL) throws {
     guard sql.binds.isEmpty else {
       throw MisuseError("executeMany takes a statement with $1 … $n placeholders and the values as rows, not interpolated values")
     }
     self.sql = sql
-    let text = sql.render(.postgres).text
+    let rendered = sql.render(.postgres)
+    if let error = rendered.renderingError { throw error }
+    let text = rendered.text
     let bytes = Array(text.utf8)
     var pieces: [String] = [], slots: [Int] = []
     var pieceStart = 0, index = 0
@@ -70,6 +76,7 @@ public struct BatchStatement: Sendable {
     self.parameterCount = count
     self.pieces = pieces
     self.slots = slots
+    self.refusals = sql.refusals
   }
 
   /// Checks that every row has one value per placeholder, before anything runs.
@@ -93,7 +100,9 @@ public struct BatchStatement: Sendable {
       segments.append(.bind(row[slot]))
     }
     if let last = pieces.last, !last.isEmpty { segments.append(.text(last)) }
-    return SQL(segments: segments)
+    var sql = SQL(segments: segments)
+    for refusal in refusals { sql.refuse(refusal.dialect, refusal.error) }
+    return sql
   }
 
   private static func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }

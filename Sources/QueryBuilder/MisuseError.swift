@@ -19,10 +19,12 @@ public struct MisuseError: Error, Sendable, Hashable, CustomStringConvertible {
 }
 
 extension RenderedSQL {
-  /// Checks what every backend needs before sending: no NUL in the text (C APIs would
-  /// silently cut the statement there) and no more binds than the dialect allows.
+  /// Checks what every backend needs before sending: nothing the dialect cannot
+  /// express (``renderingError``), no NUL in the text (C APIs would silently cut the
+  /// statement there) and no more binds than the dialect allows.
   /// - Throws: ``MisuseError``.
   public func validate(for dialect: SQLDialect) throws {
+    if let renderingError { throw renderingError }
     if text.utf8Contains(0) {
       throw MisuseError("SQL text contains a NUL byte; it would be cut off there. Pass the value as a bind instead.")
     }

@@ -11,6 +11,13 @@ import Model
 ///
 /// The tree keeps text, binds and identifiers apart; placeholders (`$1` / `?1`) are
 /// chosen only when the statement is rendered for a dialect.
+///
+/// A piece the query builder cannot express in some dialect (a row lock inside a
+/// subquery, for SQLite) is written as it would be sent and remembered as a
+/// *refusal* for that dialect: it travels with the piece into every statement built
+/// from it, and rendering the statement for that dialect fails (the builder's `sql(_:)`
+/// and fetches throw; ``RenderedSQL/validate(for:)``, which every backend runs before
+/// sending, throws for SQL written by hand around such a piece).
 public struct SQL: Sendable, Hashable {
   /// One piece of a statement.
   public enum Segment: Sendable, Hashable {
@@ -37,6 +44,17 @@ public struct SQL: Sendable, Hashable {
     didSet { isPlainModelStatement = false }
   }
 
+  /// Why the statement cannot be rendered for some dialects, in the order the pieces
+  /// that cannot were written; empty for almost every statement.
+  private(set) var refusals: [Refusal] = []
+
+  /// A piece of the statement that `dialect` cannot express, and the error rendering
+  /// the statement for it raises.
+  struct Refusal: Sendable, Hashable {
+    let dialect: SQLDialect
+    let error: MisuseError
+  }
+
   /// Set on the statements the query builder makes from a model's metadata alone (the
   /// keyed select of `fetchOne(_:id:)`, the single-row insert): plain reads and writes
   /// that cannot change the session, so a pool need not scan their text. Any change
@@ -52,22 +70,55 @@ public struct SQL: Sendable, Hashable {
   /// SQL text taken as written (no binds). Prefer a literal or interpolation.
   public init(unsafeRaw text: String) { segments = text.isEmpty ? [] : [.text(text)] }
 
-  /// Statements are equal when their pieces are.
-  public static func == (lhs: SQL, rhs: SQL) -> Bool { lhs.segments == rhs.segments }
+  /// Statements are equal when their pieces are and they are refused for the same
+  /// dialects with the same errors: the same pieces with and without a refusal render
+  /// differently (one of them throws).
+  public static func == (lhs: SQL, rhs: SQL) -> Bool {
+    lhs.segments == rhs.segments && lhs.refusals == rhs.refusals
+  }
 
-  /// Hashes the pieces.
-  public func hash(into hasher: inout Hasher) { hasher.combine(segments) }
+  /// Hashes the pieces and the refusals.
+  public func hash(into hasher: inout Hasher) {
+    hasher.combine(segments)
+    hasher.combine(refusals)
+  }
 
   /// Whether nothing has been written.
   public var isEmpty: Bool { segments.isEmpty }
+
+  /// Makes rendering the statement for `dialect` fail with `error`: for a piece just
+  /// written that `dialect` cannot express (the builder's row locks on SQLite).
+  mutating func refuse(_ dialect: SQLDialect, _ error: MisuseError) {
+    let refusal = Refusal(dialect: dialect, error: error)
+    if !refusals.contains(refusal) { refusals.append(refusal) }
+  }
+
+  /// The error rendering for `dialect` raises, if any: the first piece it cannot express.
+  func refusal(for dialect: SQLDialect) -> MisuseError? {
+    refusals.isEmpty ? nil : refusals.first { $0.dialect == dialect }?.error
+  }
+
+  /// The statement as it is sent in `dialect`: checked that `dialect` can express every
+  /// piece of it (subqueries included), its columns resolved (see ``resolvingColumns()``).
+  /// Every statement the query builder runs goes through here.
+  /// - Throws: ``MisuseError`` for a piece `dialect` cannot express, or for ambiguous
+  ///   columns.
+  func resolved(for dialect: SQLDialect) throws -> SQL {
+    if let error = refusal(for: dialect) { throw error }
+    return try resolvingColumns()
+  }
 
   /// The bind values in order.
   public var binds: [SQLValue] {
     segments.compactMap { if case .bind(let v) = $0 { v } else { nil } }
   }
 
-  /// Appends `other`.
-  public mutating func append(_ other: SQL) { segments.append(contentsOf: other.segments) }
+  /// Appends `other` (and whatever keeps it from rendering in some dialects).
+  public mutating func append(_ other: SQL) {
+    segments.append(contentsOf: other.segments)
+    guard !other.refusals.isEmpty else { return }  // almost every fragment: nothing more to do
+    for refusal in other.refusals { refuse(refusal.dialect, refusal.error) }
+  }
 
   /// Appends programmer-written SQL text.
   public mutating func append(unsafeRaw text: String) {
@@ -89,7 +140,8 @@ public struct SQL: Sendable, Hashable {
 
   /// The same statement with model columns turned into plain identifiers: bare
   /// (`"age"`) when all of them belong to one table, qualified (`"users"."age"`) when
-  /// the statement reaches several (joins, correlated subqueries).
+  /// the statement reaches several (joins, correlated subqueries). Pieces a dialect
+  /// cannot express are still refused for it.
   /// - Throws: ``MisuseError`` when the statement reads two tables under one name (a
   ///   subquery over the outer query's table, neither aliased): its columns would be
   ///   ambiguous. Give one of them an alias (`Model.aliased("other")`).
@@ -107,10 +159,12 @@ public struct SQL: Sendable, Hashable {
       throw MisuseError("the statement reads two tables named \"\(repeated)\" (a subquery over the outer query's table?); its columns would be ambiguous: give one an alias with .aliased(\"name\")")
     }
     let qualified = tables.count > 1
-    return SQL(segments: segments.map { segment in
+    var resolved = SQL(segments: segments.map { segment in
       guard case .column(let table, let name) = segment else { return segment }
       return .identifier(qualified ? [table, name] : [name])
     })
+    resolved.refusals = refusals
+    return resolved
   }
 
   /// `self` followed by `other`.
@@ -132,7 +186,9 @@ public struct SQL: Sendable, Hashable {
 
   /// The statement's text for `dialect`, with placeholders numbered from 1, and its binds.
   /// Model columns are qualified with their table unless `qualifyColumns` is false
-  /// (statements over a single table).
+  /// (statements over a single table). A statement with a piece `dialect` cannot
+  /// express is rendered as written, carrying the error in
+  /// ``RenderedSQL/renderingError``: ``RenderedSQL/validate(for:)`` throws it.
   public func render(_ dialect: SQLDialect, qualifyColumns: Bool = true) -> RenderedSQL {
     var text = ""
     var binds: [SQLValue] = []
@@ -157,7 +213,9 @@ public struct SQL: Sendable, Hashable {
         }
       }
     }
-    return RenderedSQL(text: text, binds: binds)
+    var rendered = RenderedSQL(text: text, binds: binds)
+    rendered.renderingError = refusal(for: dialect)
+    return rendered
   }
 }
 
@@ -166,7 +224,10 @@ extension SQL: ExpressibleByStringInterpolation {
   public init(stringLiteral value: String) { self.init(unsafeRaw: value) }
 
   /// A literal with interpolations: see ``Interpolation``.
-  public init(stringInterpolation: Interpolation) { segments = stringInterpolation.sql.segments }
+  public init(stringInterpolation: Interpolation) {
+    segments = stringInterpolation.sql.segments
+    refusals = stringInterpolation.sql.refusals
+  }
 
   /// Builds an ``SQL`` from a string literal: literal text stays text, each
   /// interpolated value becomes a bind parameter.
@@ -219,6 +280,10 @@ public struct RenderedSQL: Sendable, Hashable, CustomStringConvertible, CustomDe
   public var text: String
   /// The values for the placeholders, in order.
   public var binds: [SQLValue]
+  /// Why the statement cannot be sent in the dialect it was rendered for (a piece the
+  /// dialect cannot express, such as a row lock in a subquery on SQLite); nil for
+  /// every statement that can. ``validate(for:)`` throws it.
+  public internal(set) var renderingError: MisuseError?
 
   /// A rendered statement.
   public init(text: String, binds: [SQLValue]) {

@@ -129,8 +129,7 @@ public struct Join<each M: Model>: Sendable {
   public func sql(_ dialect: SQLDialect) throws -> RenderedSQL { try statement(dialect).render(dialect) }
 
   func statement(_ dialect: SQLDialect) throws -> SQL {
-    try clauses.select(SQL.joined(Self.selections(references), separator: ", "), from: source, dialect: dialect)
-      .resolvingColumns()
+    try clauses.select(SQL.joined(Self.selections(references), separator: ", "), from: source).resolved(for: dialect)
   }
 
   /// Every row as a tuple of models.
@@ -189,7 +188,7 @@ public struct LeftJoin<each M: Model, L: Model>: Sendable {
 
   func statement(_ dialect: SQLDialect) throws -> SQL {
     let selections = Join<repeat each M, L>.selections(references)
-    return try clauses.select(SQL.joined(selections, separator: ", "), from: source, dialect: dialect).resolvingColumns()
+    return try clauses.select(SQL.joined(selections, separator: ", "), from: source).resolved(for: dialect)
   }
 
   /// Every row: the inner-joined models, and `L` or nil.
@@ -235,7 +234,7 @@ public struct JoinProjection<each V: SQLValueConvertible>: Sendable {
   public func sql(_ dialect: SQLDialect) throws -> RenderedSQL { try statement(dialect).render(dialect) }
 
   func statement(_ dialect: SQLDialect) throws -> SQL {
-    try clauses.select(SQL.joined(selection, separator: ", "), from: source, dialect: dialect).resolvingColumns()
+    try clauses.select(SQL.joined(selection, separator: ", "), from: source).resolved(for: dialect)
   }
 
   /// Every row as a tuple.

@@ -85,12 +85,13 @@ public struct Projection<M: Model, each V: SQLValueConvertible>: Sendable {
     try statement(dialect).render(dialect)
   }
 
-  func unresolved(_ dialect: SQLDialect) throws -> SQL {
-    try clauses.select(SQL.joined(selection, separator: ", "), from: SQL(segments: [.table(M.tableName, alias: alias)]),
-                       dialect: dialect)
+  /// The SELECT, columns still model columns, for any dialect: as a subquery it is
+  /// checked for the outer statement's dialect when that statement is rendered.
+  func unresolved() -> SQL {
+    clauses.select(SQL.joined(selection, separator: ", "), from: SQL(segments: [.table(M.tableName, alias: alias)]))
   }
 
-  func statement(_ dialect: SQLDialect) throws -> SQL { try unresolved(dialect).resolvingColumns() }
+  func statement(_ dialect: SQLDialect) throws -> SQL { try unresolved().resolved(for: dialect) }
 
   /// Every row as a tuple (a single value when one expression is selected).
   /// - Throws: ``DatabaseError``, ``MisuseError``, ``RowDecodingError``.
@@ -106,11 +107,6 @@ public struct Projection<M: Model, each V: SQLValueConvertible>: Sendable {
     let tuple: (repeat each V) = try decodeTuple(row, repeat (each V).self)
     return tuple
   }
-}
-
-extension Projection where repeat each V: SQLValueConvertible {
-  /// `x IN (SELECT ...)` needs a one-column projection; see ``SQLExpressible/in(_:)-projection``.
-  var subquery: SQL { (try? unresolved(.postgres)) ?? "SELECT NULL" }
 }
 
 /// Decodes columns 0, 1, ... of `row` as the pack's types, in order.
@@ -164,7 +160,18 @@ extension Query {
 
 extension SQLExpressible where Value: SQLValueConvertible {
   /// `x IN (SELECT y FROM ...)` with a one-column projection of the same type.
+  ///
+  /// The subquery is rendered with the statement that holds it, for that statement's
+  /// dialect; what the dialect cannot express in it (a row lock on SQLite) makes that
+  /// statement's `sql(_:)` and fetches throw. On PostgreSQL a locking subquery is
+  /// sent as written, which is how a queue claims rows:
+  ///
+  /// ```swift
+  /// let next = Job.where { $0.state == .queued }.order { $0.id.asc() }.limit(10)
+  ///   .forUpdate(skipLocked: true).select { $0.id }
+  /// try await Job.aliased("claimed").where { $0.id.in(next) }.update(db) { $0.state = .running }
+  /// ```
   public func `in`<N: Model>(_ subquery: Projection<N, Value>) -> SQLExpression<Bool> {
-    SQLExpression(expression.sql + " IN (" + subquery.subquery + ")")
+    SQLExpression(expression.sql + " IN (" + subquery.unresolved() + ")")
   }
 }

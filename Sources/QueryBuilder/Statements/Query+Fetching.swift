@@ -30,30 +30,43 @@ extension Query {
     counting.clauses.orderings = []
     let needsSubquery = clauses.isDistinct || clauses.limit != nil || clauses.offset != nil
     let sql: SQL = needsSubquery
-      ? "SELECT COUNT(*) FROM (" + (try counting.unresolved(selecting: M.selection(as: reference), db.dialect)) + ") AS counted"
-      : try counting.unresolved(selecting: "COUNT(*)", db.dialect)
-    return try await db.fetchValue(try sql.resolvingColumns(), as: Int.self) ?? 0
+      ? "SELECT COUNT(*) FROM (" + counting.unresolved(selecting: M.selection(as: reference)) + ") AS counted"
+      : counting.unresolved(selecting: "COUNT(*)")
+    return try await db.fetchValue(try sql.resolved(for: db.dialect), as: Int.self) ?? 0
   }
 
   /// Whether any row matches.
+  /// - Throws: ``MisuseError`` for a query with a row lock (see ``existsExpression``)
+  ///   or what the dialect cannot express; ``DatabaseError``.
   public func exists(_ db: any Database) async throws -> Bool {
-    let sql: SQL = "SELECT EXISTS (" + (try existsSubquery(db.dialect)) + ")"
-    return try await db.fetchValue(try sql.resolvingColumns(), as: Bool.self) ?? false
+    let sql: SQL = "SELECT EXISTS (" + existsSubquery + ")"
+    return try await db.fetchValue(try sql.resolved(for: db.dialect), as: Bool.self) ?? false
   }
 
   /// `EXISTS (subquery)` as a condition for another query; it may refer to the outer
-  /// query's columns (a correlated subquery).
+  /// query's columns (a correlated subquery). The subquery is rendered with that
+  /// query, for its dialect, and what the dialect cannot express in it throws then.
+  ///
+  /// A query with a row lock is refused (rendering the outer statement throws, on
+  /// every dialect): EXISTS reads at most one row, so the rows the query matches
+  /// would not be the rows locked. Fetch the rows to lock them.
   public var existsExpression: SQLExpression<Bool> {
-    // Row locks are dropped from a subquery, so rendering cannot fail.
-    let inner = (try? existsSubquery(.postgres)) ?? "SELECT 1"
-    return SQLExpression("EXISTS (" + inner + ")")
+    SQLExpression("EXISTS (" + existsSubquery + ")")
   }
 
-  private func existsSubquery(_ dialect: SQLDialect) throws -> SQL {
+  /// `SELECT 1 ... LIMIT 1`, without the ordering; refused everywhere for a locking
+  /// query (its lock is written as asked, so that it is never silently dropped).
+  private var existsSubquery: SQL {
+    var sql = SQL()
+    if clauses.lock != nil {
+      for dialect in SQLDialect.allCases {
+        sql.refuse(dialect, MisuseError("exists of a query with forUpdate/forShare: EXISTS reads at most one row, so the rows the query matches would not be locked; fetch the rows to lock them"))
+      }
+    }
     var probe = self
     probe.clauses.orderings = []
-    probe.clauses.lock = nil
     probe.clauses.limit = 1
-    return try probe.unresolved(selecting: "1", dialect)
+    sql.append(probe.unresolved(selecting: "1"))
+    return sql
   }
 }

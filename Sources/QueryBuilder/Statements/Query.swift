@@ -87,7 +87,9 @@ public struct Query<M: Model>: Sendable {
   }
 
   /// `FOR UPDATE [SKIP LOCKED] [NOWAIT]`: locks the selected rows until the end of the
-  /// transaction. PostgreSQL only: rendering for SQLite throws.
+  /// transaction. PostgreSQL only: rendering for SQLite throws, for the query itself
+  /// and for any statement that has it as a subquery (`$0.id.in(locked.select { $0.id })`,
+  /// the queue pattern with `skipLocked`). `count` and `exists` refuse a locking query.
   public func forUpdate(skipLocked: Bool = false, noWait: Bool = false) -> Query {
     var copy = self
     copy.clauses.lock = .forUpdate(skipLocked: skipLocked, noWait: noWait)
@@ -107,15 +109,17 @@ public struct Query<M: Model>: Sendable {
     try statement(dialect).render(dialect)
   }
 
-  /// The statement as run (columns resolved).
+  /// The statement as run in `dialect` (checked for it, columns resolved).
   @usableFromInline
   func statement(_ dialect: SQLDialect) throws -> SQL {
-    try unresolved(selecting: M.selection(as: reference), dialect).resolvingColumns()
+    try unresolved(selecting: M.selection(as: reference)).resolved(for: dialect)
   }
 
-  /// The SELECT with `selection`, columns still model columns (for use as a subquery).
-  func unresolved(selecting selection: SQL, _ dialect: SQLDialect) throws -> SQL {
-    try clauses.select(selection, from: fromItem, dialect: dialect)
+  /// The SELECT with `selection`, columns still model columns, for any dialect (for
+  /// use as a subquery: what a dialect cannot express throws when the outer statement
+  /// is rendered for it).
+  func unresolved(selecting selection: SQL) -> SQL {
+    clauses.select(selection, from: fromItem)
   }
 }
 

@@ -18,9 +18,11 @@ public struct SelectClauses: Sendable {
   }
 
   /// `SELECT [DISTINCT] <selection> FROM <source> [WHERE] [GROUP BY] [HAVING] [ORDER BY]
-  /// [LIMIT] [OFFSET] [FOR UPDATE]`.
-  /// - Throws: ``MisuseError`` for a clause `dialect` cannot express (row locks on SQLite).
-  func select(_ selection: SQL, from source: SQL, dialect: SQLDialect) throws -> SQL {
+  /// [LIMIT] [OFFSET] [FOR UPDATE]`, for any dialect: what differs is written as
+  /// dialect text, and a clause a dialect cannot express (a row lock on SQLite) is
+  /// refused for it, so the statement, or any statement it becomes a subquery of,
+  /// throws when it is rendered for that dialect (see ``SQL/resolved(for:)``).
+  func select(_ selection: SQL, from source: SQL) -> SQL {
     var sql = SQL(unsafeRaw: isDistinct ? "SELECT DISTINCT " : "SELECT ")
     sql.append(selection)
     sql.append(unsafeRaw: " FROM ")
@@ -38,8 +40,8 @@ public struct SelectClauses: Sendable {
       sql.append(unsafeRaw: " ORDER BY ")
       sql.append(SQL.joined(orderings, separator: ", "))
     }
-    appendLimit(to: &sql, dialect: dialect)
-    try appendLock(to: &sql, dialect: dialect)
+    appendLimit(to: &sql)
+    appendLock(to: &sql)
     return sql
   }
 
@@ -50,7 +52,7 @@ public struct SelectClauses: Sendable {
     sql.append(Self.conjunction(filters))
   }
 
-  private func appendLimit(to sql: inout SQL, dialect: SQLDialect) {
+  private func appendLimit(to sql: inout SQL) {
     if let limit { sql.append(unsafeRaw: " LIMIT \(limit)") }
     if let offset {
       // SQLite takes OFFSET only after a LIMIT; -1 means no limit there.
@@ -59,23 +61,26 @@ public struct SelectClauses: Sendable {
     }
   }
 
-  private func appendLock(to sql: inout SQL, dialect: SQLDialect) throws {
+  /// The lock clause as PostgreSQL takes it, refused for the dialects that cannot take it.
+  private func appendLock(to sql: inout SQL) {
     guard let lock else { return }
-    switch dialect {
-    case .sqlite:
-      throw MisuseError("FOR UPDATE / FOR SHARE row locks are PostgreSQL-only; SQLite locks the whole database for a write transaction (use an atomic block)")
-    case .postgres:
-      let (clause, skipLocked, noWait): (String, Bool, Bool) = switch lock {
-      case .forUpdate(let s, let n): ("FOR UPDATE", s, n)
-      case .forShare(let s, let n): ("FOR SHARE", s, n)
+    let (clause, skipLocked, noWait): (String, Bool, Bool) = switch lock {
+    case .forUpdate(let s, let n): ("FOR UPDATE", s, n)
+    case .forShare(let s, let n): ("FOR SHARE", s, n)
+    }
+    sql.append(unsafeRaw: " " + clause)
+    if skipLocked { sql.append(unsafeRaw: " SKIP LOCKED") }
+    if noWait { sql.append(unsafeRaw: " NOWAIT") }
+    for dialect in SQLDialect.allCases {
+      switch dialect {
+      case .sqlite:
+        sql.refuse(dialect, MisuseError("FOR UPDATE / FOR SHARE row locks are PostgreSQL-only; SQLite locks the whole database for a write transaction (use an atomic block)"))
+      case .postgres:
+        // PostgreSQL's grammar takes one of them: `SKIP LOCKED NOWAIT` is a syntax error.
+        if skipLocked && noWait {
+          sql.refuse(dialect, MisuseError("\(clause) takes either SKIP LOCKED or NOWAIT, not both"))
+        }
       }
-      // PostgreSQL's grammar takes one of them: `SKIP LOCKED NOWAIT` is a syntax error.
-      if skipLocked && noWait {
-        throw MisuseError("\(clause) takes either SKIP LOCKED or NOWAIT, not both")
-      }
-      sql.append(unsafeRaw: " " + clause)
-      if skipLocked { sql.append(unsafeRaw: " SKIP LOCKED") }
-      if noWait { sql.append(unsafeRaw: " NOWAIT") }
     }
   }
 

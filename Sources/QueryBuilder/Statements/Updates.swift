@@ -30,19 +30,20 @@ public struct Updates<M: Model> {
 
 extension Query {
   /// `UPDATE ... SET ... WHERE ...`; returns the number of rows changed.
-  /// - Throws: ``MisuseError`` when nothing is assigned or the query has clauses an
-  ///   UPDATE cannot carry (order, limit, ...); ``DatabaseError``.
+  /// - Throws: ``MisuseError`` when nothing is assigned, the query has clauses an
+  ///   UPDATE cannot carry (order, limit, ...), or a subquery in it has a clause the
+  ///   dialect cannot express; ``DatabaseError``.
   @discardableResult
   public func update(_ db: any Database, set: (inout Updates<M>) -> Void) async throws -> Int {
-    try await db.execute(try updateStatement(set: set))
+    try await db.execute(try updateStatement(db.dialect, set: set))
   }
 
   /// The UPDATE's SQL, for inspection.
   public func updateSQL(_ dialect: SQLDialect, set: (inout Updates<M>) -> Void) throws -> RenderedSQL {
-    try updateStatement(set: set).render(dialect)
+    try updateStatement(dialect, set: set).render(dialect)
   }
 
-  private func updateStatement(set: (inout Updates<M>) -> Void) throws -> SQL {
+  private func updateStatement(_ dialect: SQLDialect, set: (inout Updates<M>) -> Void) throws -> SQL {
     try clauses.requireOnlyFilters(for: "UPDATE")
     var updates = Updates<M>(columns: columns)
     set(&updates)
@@ -55,23 +56,24 @@ extension Query {
     var sql: SQL = "UPDATE " + fromItem + " SET "
     sql.append(SQL.joined(updates.assignments.map { "\(identifier: $0.column) = " + $0.value }, separator: ", "))
     clauses.appendFilters(to: &sql)
-    return try sql.resolvingColumns()
+    return try sql.resolved(for: dialect)
   }
 
   /// `DELETE FROM ... WHERE ...`; returns the number of rows deleted.
-  /// - Throws: ``MisuseError`` for clauses a DELETE cannot carry; ``DatabaseError``.
+  /// - Throws: ``MisuseError`` for clauses a DELETE cannot carry, or a subquery in it
+  ///   with a clause the dialect cannot express; ``DatabaseError``.
   @discardableResult
   public func delete(_ db: any Database) async throws -> Int {
-    try await db.execute(try deleteStatement())
+    try await db.execute(try deleteStatement(db.dialect))
   }
 
   /// The DELETE's SQL, for inspection.
-  public func deleteSQL(_ dialect: SQLDialect) throws -> RenderedSQL { try deleteStatement().render(dialect) }
+  public func deleteSQL(_ dialect: SQLDialect) throws -> RenderedSQL { try deleteStatement(dialect).render(dialect) }
 
-  private func deleteStatement() throws -> SQL {
+  private func deleteStatement(_ dialect: SQLDialect) throws -> SQL {
     try clauses.requireOnlyFilters(for: "DELETE")
     var sql: SQL = "DELETE FROM " + fromItem
     clauses.appendFilters(to: &sql)
-    return try sql.resolvingColumns()
+    return try sql.resolved(for: dialect)
   }
 }
