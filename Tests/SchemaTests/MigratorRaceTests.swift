@@ -16,7 +16,7 @@ struct MigratorRaceTests {
   @Test func twoPoolsMigratingTogetherApplyEachMigrationOnce() async throws {
     let log = try ServerLog()
     for round in 1...Self.rounds {
-      let schema = "wren_migrate_pools_\(round)"
+      let schema = "wren_migrate_pools_\(round)_\(ProcessInfo.processInfo.processIdentifier)"
       try await PostgresTestServer.admin {
         try await $0.execute("DROP SCHEMA IF EXISTS \(identifier: schema) CASCADE; CREATE SCHEMA \(identifier: schema)")
       }
@@ -43,7 +43,7 @@ struct MigratorRaceTests {
     let url = try PostgresTestServer.requireURL()
     let log = try ServerLog()
     for round in 1...Self.rounds {
-      let schema = "wren_migrate_processes_\(round)"
+      let schema = "wren_migrate_processes_\(round)_\(ProcessInfo.processInfo.processIdentifier)"
       try await PostgresTestServer.admin {
         try await $0.execute("DROP SCHEMA IF EXISTS \(identifier: schema) CASCADE; CREATE SCHEMA \(identifier: schema)")
       }
